@@ -13,7 +13,7 @@ name: Tỉnh Thử
 levels: [{ level: 1, name: Tỉnh }, { level: 2, name: Cấp 2 }, { level: 3, name: Xã }]
 org_units:
   - { code: T, name: Tỉnh }
-  - { code: CAP_TINH, name: Các sở, ngành, parent: T }
+  - { code: CAP_TINH, name: "Các sở, ngành", parent: T }
   - { code: CAP_HUYEN, name: Các huyện, parent: T }
   - { code: CAP_XA, name: Các xã, parent: T }
   - { code: H1, name: Huyện 1, parent: CAP_HUYEN }

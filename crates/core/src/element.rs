@@ -130,6 +130,7 @@ impl Aggregation {
 /// A disaggregation (DHIS2 category combo with one category): its options add
 /// up to the element's total, e.g. dossiers by level (tỉnh, huyện, xã).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Disaggregation {
     pub code: Code,
     pub name: String,
@@ -137,12 +138,14 @@ pub struct Disaggregation {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DisaggregationOption {
     pub code: Code,
     pub name: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DataElement {
     pub code: Code,
     pub name: String,

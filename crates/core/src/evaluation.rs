@@ -53,8 +53,8 @@ impl TargetEvaluation {
     pub fn progress_text(&self) -> String {
         match &self.progress {
             Some(p) => match p.ratio {
-                Some(r) => format!("{} (R = {})", p.progress.label_vi(), crate::number::format_number(r * 100.0, 0) + "%"),
-                None => p.progress.label_vi().to_string(),
+                Some(r) if p.progress != Progress::Achieved => format!("{} (R = {})", p.progress.label_vi(), crate::number::format_number(r * 100.0, 0) + "%"),
+                _ => p.progress.label_vi().to_string(),
             },
             None => String::new(),
         }

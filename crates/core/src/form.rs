@@ -6,6 +6,7 @@ use crate::period::{CutoffRule, DueRule, PeriodType};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReportForm {
     pub code: Code,
     pub name: String,
@@ -29,6 +30,7 @@ fn calendar() -> CutoffRule {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FormSection {
     pub name: String,
     pub elements: Vec<Code>,
@@ -36,6 +38,7 @@ pub struct FormSection {
 
 /// A free-text part of a report: results, difficulties, proposals.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NarrativeSection {
     pub code: Code,
     pub title: String,

@@ -10,6 +10,7 @@ use crate::expr::Expression;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Indicator {
     pub code: Code,
     pub name: String,

@@ -20,6 +20,7 @@ use std::fmt;
 
 /// A named number usable in expressions as `C{CODE}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Constant {
     pub code: Code,
     pub name: String,
@@ -27,6 +28,7 @@ pub struct Constant {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct Metadata {
     /// Name of the deployment: "Tỉnh Đồng Tháp".

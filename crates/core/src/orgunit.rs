@@ -16,6 +16,7 @@ use std::collections::HashMap;
 
 /// A named level of the hierarchy: 1 = Tỉnh, 2 = Sở/Huyện, 3 = Xã ...
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OrgUnitLevel {
     pub level: u8,
     pub name: String,
@@ -23,12 +24,14 @@ pub struct OrgUnitLevel {
 
 /// A kind of unit (department, district, commune...), used to compare like with like.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UnitKind {
     pub code: Code,
     pub name: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OrgUnit {
     pub code: Code,
     pub name: String,
@@ -64,6 +67,7 @@ impl OrgUnit {
 
 /// A named set of units ("Sở, ban, ngành", "UBND cấp xã").
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OrgUnitGroup {
     pub code: Code,
     pub name: String,

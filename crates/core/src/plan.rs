@@ -15,12 +15,14 @@ use std::fmt;
 
 /// A pillar of the programme: Nhận thức số, Thể chế số, Hạ tầng số...
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Pillar {
     pub code: Code,
     pub name: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Plan {
     pub code: Code,
     pub year: i32,
@@ -35,6 +37,7 @@ pub struct Plan {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Target {
     pub code: Code,
     pub pillar: Code,
@@ -112,6 +115,7 @@ impl From<Measure> for MeasureRepr {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Baseline {
     pub date: NaiveDate,
     pub value: f64,
@@ -119,6 +123,7 @@ pub struct Baseline {
 
 /// A result entered by hand: "Trên 85%", "Hoàn thành", "320".
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ManualResult {
     pub date: NaiveDate,
     pub outcome: String,

@@ -75,6 +75,7 @@ impl Importance {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ValidationRule {
     pub code: Code,
     pub name: String,

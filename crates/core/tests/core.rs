@@ -20,7 +20,7 @@ org_units:
   - { code: H_C, name: Huyện C, parent: T }
   - { code: H_D, name: Huyện D, parent: T, valid_to: 2025-06-30, successors: [H_C] }
 unit_groups:
-  - { code: SO, name: Sở, ngành, members: [SO_A, SO_B] }
+  - { code: SO, name: "Sở, ngành", members: [SO_A, SO_B] }
   - { code: HUYEN, name: UBND cấp huyện, members: [H_C, H_D] }
 pillars: [{ code: CQ, name: Chính quyền số }, { code: ATTT, name: An toàn thông tin mạng }]
 data_elements:

@@ -1,0 +1,509 @@
+//! One function per subcommand. Each opens the store, asks the libraries and
+//! hands a `Report` to `output`.
+
+use crate::output::Report;
+use crate::{Cli, Command, DataFormat, ExportWhat, Format, Lang, MetaFormat, ReadOpts};
+use anyhow::{Context, Result, bail};
+use chiso_analytics::targets::evaluate_plan;
+use chiso_core::evaluation::TargetEvaluation;
+use chiso_analytics::{AnalyticsEngine, MemoryEngine, PeItem, Query};
+use chiso_core::Code;
+use chiso_core::completeness::{ReportStatus, completeness, latest_due_period};
+use chiso_core::metadata::Model;
+use chiso_core::number::{format_auto, format_integer, format_number};
+use chiso_core::period::{Period, WorkingCalendar};
+use chiso_core::validate::check_values;
+use chiso_core::value::DataValue;
+use chiso_store::{MetadataMode, SqliteStore, Store, ValueFilter};
+use chrono::{Local, NaiveDate};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let lang = cli.lang;
+    let store = SqliteStore::open(&cli.db).await.with_context(|| format!("không mở được cơ sở dữ liệu {}", cli.db.display()))?;
+    match cli.command {
+        Command::Init { metadata } => {
+            if let Some(path) = metadata {
+                let report = chiso_io::import_metadata(&store, &path, MetadataMode::Merge, false).await?;
+                println!("{}", metadata_report_text(lang, &path, &report));
+            }
+            println!("{} {}", lang.t("Cơ sở dữ liệu sẵn sàng:", "Database ready:"), cli.db.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { file, dry_run, replace } => import(&store, lang, &file, dry_run, replace).await,
+        Command::Export { what } => export(&store, what).await.map(|_| ExitCode::SUCCESS),
+        Command::Analytics { dx, pe, ou, co, empty, opts } => {
+            let (model, values) = load(&store, &ValueFilter::default()).await?;
+            let engine = MemoryEngine::from_values(model.clone(), &values);
+            let mut q = Query::from_lists(&model, &dx, &pe, &ou)?;
+            q.by_option = co;
+            q.include_empty = empty;
+            let grid = engine.query(&q, today(&opts))?;
+            if opts.format == Format::Csv {
+                print!("{}", grid.to_csv(&model));
+                return Ok(ExitCode::SUCCESS);
+            }
+            let rows = grid.rows(&model);
+            let report = Report {
+                headers: vec![lang.t("Dữ liệu", "Data").into(), lang.t("Kỳ", "Period").into(), lang.t("Đơn vị", "Unit").into(), lang.t("Giá trị", "Value").into()],
+                rows: rows
+                    .iter()
+                    .map(|r| {
+                        let pe = if lang == Lang::Vi { r.period_name.clone() } else { r.period.clone() };
+                        vec![r.dx_name.clone(), pe, r.unit_name.clone(), r.value_text.clone()]
+                    })
+                    .collect(),
+                numeric: vec![3],
+                json: grid.to_dhis2_json(&model),
+                footer: vec![format!("{} {}", format_integer(rows.len() as i64), lang.t("ô số liệu", "cells"))],
+            };
+            report.print(opts.format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate { rule, pe, ou, opts } => validate(&store, lang, rule, pe, ou, &opts).await,
+        Command::Targets { plan, opts } => targets(&store, lang, plan, &opts).await,
+        Command::Completeness { form, pe, units, opts } => completeness_cmd(&store, lang, form, pe, units, &opts).await,
+        Command::Demo { today } => demo(&store, lang, today.unwrap_or_else(|| Local::now().date_naive())).await,
+    }
+}
+
+fn today(opts: &ReadOpts) -> NaiveDate {
+    opts.today.unwrap_or_else(|| Local::now().date_naive())
+}
+
+fn spinner(msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(ProgressStyle::with_template("{spinner} {msg} {human_pos}").expect("valid template"));
+    pb.set_message(msg.to_string());
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
+}
+
+/// Loads the model and the values matching `filter`.
+async fn load(store: &dyn Store, filter: &ValueFilter) -> Result<(Arc<Model>, Vec<DataValue>)> {
+    let meta = store.load_metadata().await?;
+    let model = Arc::new(Model::new(meta).context("siêu dữ liệu trong cơ sở dữ liệu không hợp lệ")?);
+    let pb = spinner("Đang đọc số liệu");
+    let mut values = Vec::new();
+    store
+        .for_each_value(filter, &mut |v| {
+            values.push(v);
+            if values.len() % 10_000 == 0 {
+                pb.set_position(values.len() as u64);
+            }
+        })
+        .await?;
+    pb.finish_and_clear();
+    Ok((model, values))
+}
+
+async fn import(store: &SqliteStore, lang: Lang, file: &std::path::Path, dry_run: bool, replace: bool) -> Result<ExitCode> {
+    match chiso_io::detect(file)? {
+        chiso_io::FileKind::Metadata(_) => {
+            let mode = if replace { MetadataMode::Replace } else { MetadataMode::Merge };
+            let report = chiso_io::import_metadata(store, file, mode, dry_run).await?;
+            println!("{}", metadata_report_text(lang, file, &report));
+            Ok(ExitCode::SUCCESS)
+        }
+        chiso_io::FileKind::DataValues(format) => {
+            let model = Model::new(store.load_metadata().await?).context("siêu dữ liệu trong cơ sở dữ liệu không hợp lệ")?;
+            let pb = spinner(lang.t("Đang nhập", "Importing"));
+            let opts = chiso_io::ImportOptions { dry_run, format: Some(format) };
+            let report = chiso_io::import_values(store, &model, file, &opts, &mut |n| pb.set_position(n)).await?;
+            pb.finish_and_clear();
+            print!("{}", import_report_text(lang, file, &report));
+            Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+    }
+}
+
+async fn export(store: &SqliteStore, what: ExportWhat) -> Result<()> {
+    match what {
+        ExportWhat::Metadata { out, format } => {
+            let meta = store.load_metadata().await?;
+            match out {
+                // The file's extension decides its format.
+                Some(path) => chiso_io::write_metadata_file(&meta, &path)?,
+                None => {
+                    let format = match format {
+                        MetaFormat::Yaml => chiso_io::MetadataFormat::Yaml,
+                        MetaFormat::Json => chiso_io::MetadataFormat::Json,
+                    };
+                    chiso_io::write_metadata(&meta, std::io::stdout().lock(), format)?
+                }
+            }
+        }
+        ExportWhat::Data { out, format, dx, pe, ou } => {
+            let meta = store.load_metadata().await?;
+            let model = Model::new(meta)?;
+            let codes = |s: &Option<String>| -> Result<Vec<Code>> {
+                s.as_deref().unwrap_or("").split(';').map(str::trim).filter(|x| !x.is_empty()).map(|x| Code::new(x).map_err(Into::into)).collect()
+            };
+            let periods = match &pe {
+                None => Vec::new(),
+                Some(s) => resolve_periods(&model, s, Local::now().date_naive())?,
+            };
+            // Values whose period falls within the periods asked (202308;2026Q3...).
+            let between = periods_filter(&periods).between.map(|(s, e)| (s + chrono::Days::new(6), e - chrono::Days::new(6)));
+            let filter = ValueFilter { elements: codes(&dx)?, units: codes(&ou)?, periods: Vec::new(), between };
+            let format = match format {
+                DataFormat::Json => chiso_io::DataFormat::Json,
+                DataFormat::Csv => chiso_io::DataFormat::Csv,
+                DataFormat::Xlsx => chiso_io::DataFormat::Xlsx,
+            };
+            let n = match out {
+                Some(path) => chiso_io::export_values(store, &model, &filter, &path, Some(format)).await?,
+                None => {
+                    let values = store.values(&filter).await?;
+                    let stdout = std::io::stdout().lock();
+                    match format {
+                        chiso_io::DataFormat::Json => chiso_io::write_data_value_set_json(&model, &values, stdout)?,
+                        chiso_io::DataFormat::Csv => chiso_io::write_csv(&model, &values, stdout)?,
+                        _ => bail!("xuất XLSX cần --out TỆP.xlsx"),
+                    }
+                }
+            };
+            eprintln!("Đã xuất {} giá trị.", format_integer(n as i64));
+        }
+    }
+    Ok(())
+}
+
+/// A store filter for the values that fall in any of `periods` (by the core's
+/// containment rule, checked again after loading): their overall date range,
+/// widened by a week so that weeks straddling its edges are read too.
+fn periods_filter(periods: &[Period]) -> ValueFilter {
+    let start = periods.iter().map(Period::start).min();
+    let end = periods.iter().map(Period::end).max();
+    let between = start.zip(end).map(|(s, e)| (s - chrono::Days::new(6), e + chrono::Days::new(6)));
+    ValueFilter { between, ..ValueFilter::default() }
+}
+
+/// "202308;THIS_YEAR" → concrete periods.
+fn resolve_periods(model: &Model, s: &str, today: NaiveDate) -> Result<Vec<Period>> {
+    let q = Query { pe: s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(PeItem::parse).collect::<Result<_, _>>()?, ..Query::default() };
+    let engine = MemoryEngine::new(Arc::new(model.clone()));
+    Ok(q.periods(today, engine.week_start()))
+}
+
+async fn validate(store: &SqliteStore, lang: Lang, rule: Option<String>, pe: Option<String>, ou: Option<String>, opts: &ReadOpts) -> Result<ExitCode> {
+    let meta = store.load_metadata().await?;
+    let model = Arc::new(Model::new(meta)?);
+    let periods = match &pe {
+        Some(s) => resolve_periods(&model, s, today(opts))?,
+        None => Vec::new(),
+    };
+    let (_, mut values) = load(store, &periods_filter(&periods)).await?;
+    if !periods.is_empty() {
+        values.retain(|v| periods.iter().any(|p| p.contains(&v.period)));
+    }
+    if let Some(u) = &ou {
+        let tree = model.tree();
+        let root = tree.index(u).with_context(|| format!("đơn vị {u} không tồn tại"))?;
+        values.retain(|v| tree.index(v.unit.as_str()).is_some_and(|ix| tree.is_descendant_or_self(ix, root)));
+    }
+    let all = &model.metadata().validation_rules;
+    let chosen: Vec<_> = match &rule {
+        None => all.iter().collect(),
+        Some(s) => s
+            .split(';')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(|c| all.iter().find(|r| r.code.as_str() == c).with_context(|| format!("quy tắc kiểm tra {c} không tồn tại")))
+            .collect::<Result<_>>()?,
+    };
+    let violations = check_values(&model, Some(&chosen), &values);
+    let tree = model.tree();
+    let rule_of = |c: &Code| all.iter().find(|r| &r.code == c).expect("violation of a known rule");
+    let rows: Vec<Vec<String>> = violations
+        .iter()
+        .map(|v| {
+            let r = rule_of(&v.rule);
+            vec![
+                r.code.to_string(),
+                r.importance.label_vi().to_string(),
+                tree.get(v.unit.as_str()).map_or(v.unit.to_string(), |u| u.name.clone()),
+                v.period.label_vi(),
+                format!("{} {} {}", format_auto(v.left, 2), r.operator.symbol(), format_auto(v.right, 2)),
+                r.message.clone(),
+            ]
+        })
+        .collect();
+    let json = json!(violations.iter().map(|v| {
+        let r = rule_of(&v.rule);
+        json!({"rule": v.rule, "importance": r.importance, "unit": v.unit, "period": v.period.to_string(), "left": v.left, "operator": r.operator.symbol(), "right": v.right, "message": r.message})
+    }).collect::<Vec<_>>());
+    let errors = violations.iter().filter(|v| v.importance.is_error()).count();
+    Report {
+        headers: [lang.t("Quy tắc", "Rule"), lang.t("Mức", "Importance"), lang.t("Đơn vị", "Unit"), lang.t("Kỳ", "Period"), lang.t("Vế trái ⋄ vế phải", "Left ⋄ right"), lang.t("Thông báo", "Message")]
+            .map(String::from)
+            .to_vec(),
+        rows,
+        numeric: vec![],
+        json,
+        footer: vec![format!(
+            "{} {} ({} {}), {} {}",
+            format_integer(violations.len() as i64),
+            lang.t("vi phạm", "violations"),
+            format_integer(errors as i64),
+            lang.t("lỗi", "errors"),
+            format_integer(values.len() as i64),
+            lang.t("giá trị đã kiểm tra", "values checked")
+        )],
+    }
+    .print(opts.format)?;
+    Ok(if violations.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+async fn targets(store: &SqliteStore, lang: Lang, plan: Option<String>, opts: &ReadOpts) -> Result<ExitCode> {
+    let (model, values) = load(store, &ValueFilter::default()).await?;
+    let plan = match &plan {
+        Some(c) => model.plan(c).with_context(|| format!("kế hoạch {c} không tồn tại"))?,
+        None => model.latest_plan().context("chưa có kế hoạch nào")?,
+    }
+    .clone();
+    let engine = MemoryEngine::from_values(model.clone(), &values);
+    let evals = evaluate_plan(&engine, &plan, today(opts));
+    let rows: Vec<Vec<String>> = evals.iter().map(|e| target_row(&model, e)).collect();
+    let mut footer = vec![format!("{} — {}", plan.title, plan.number.clone().unwrap_or_default())];
+    footer.push(chiso_analytics::targets::summary_vi(&evals));
+    Report {
+        headers: [
+            lang.t("Mã", "Code"),
+            lang.t("Trụ cột", "Pillar"),
+            lang.t("Chỉ tiêu", "Target"),
+            lang.t("Ngưỡng", "Threshold"),
+            lang.t("Kết quả", "Result"),
+            lang.t("Đánh giá", "Verdict"),
+            lang.t("Tiến độ", "Progress"),
+            lang.t("Chủ trì", "Lead"),
+            lang.t("Thời điểm đánh giá", "Evaluated"),
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+        numeric: vec![4],
+        json: serde_json::to_value(&evals)?,
+        footer,
+    }
+    .print(opts.format)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn target_row(model: &Model, e: &TargetEvaluation) -> Vec<String> {
+    let t = &e.target;
+    vec![
+        t.code.to_string(),
+        model.pillar_name(t.pillar.as_str()).unwrap_or(t.pillar.as_str()).to_string(),
+        t.name.clone(),
+        t.threshold.to_string(),
+        e.result_text.clone().unwrap_or_else(|| "—".into()),
+        e.verdict_text(),
+        e.progress_text(),
+        t.lead.iter().map(|c| model.party_name(c.as_str())).collect::<Vec<_>>().join("; "),
+        t.evaluation.to_string(),
+    ]
+}
+
+async fn completeness_cmd(store: &SqliteStore, lang: Lang, form: Option<String>, pe: Option<String>, list_units: bool, opts: &ReadOpts) -> Result<ExitCode> {
+    let meta = store.load_metadata().await?;
+    let model = Model::new(meta)?;
+    let today = today(opts);
+    let now = Local::now().naive_local().min(today.and_hms_opt(23, 59, 59).expect("valid time"));
+    let cal = WorkingCalendar::vietnam();
+    let forms: Vec<_> = match &form {
+        Some(c) => vec![model.form(c).with_context(|| format!("biểu mẫu {c} không tồn tại"))?],
+        None => model.metadata().forms.iter().collect(),
+    };
+    let mut rows = Vec::new();
+    let mut json_out = Vec::new();
+    let mut footer = Vec::new();
+    let tree = model.tree();
+    for f in forms {
+        let period = match &pe {
+            Some(s) => s.parse::<Period>().map_err(anyhow::Error::from)?,
+            None => latest_due_period(f, today, &cal),
+        };
+        let subs = store.submissions(Some(&f.code), &[period]).await?;
+        let c = completeness(&model, f, &period, &subs, now, &cal);
+        let total = c.total();
+        footer.push(format!(
+            "{} — {} ({} {}): {} {}/{} ({}), {} {} ({}), {} {}, {} {}",
+            f.name,
+            period.label_vi(),
+            lang.t("hạn", "due"),
+            c.due.format("%d/%m/%Y"),
+            lang.t("đã báo cáo", "reported"),
+            total.reported(),
+            total.expected,
+            pct(total.reporting_rate()),
+            lang.t("đúng hạn", "on time"),
+            total.on_time,
+            pct(total.on_time_rate()),
+            lang.t("trễ hạn", "late"),
+            total.late,
+            lang.t("chưa báo cáo", "missing"),
+            total.missing,
+        ));
+        if list_units {
+            for u in &c.units {
+                rows.push(vec![
+                    f.code.to_string(),
+                    period.to_string(),
+                    tree.unit(u.unit).name.clone(),
+                    if lang == Lang::Vi { u.status.label_vi() } else { u.status.label_en() }.to_string(),
+                    u.submitted_at.map(|t| t.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default(),
+                    u.days_late.map(|d| d.to_string()).unwrap_or_default(),
+                ]);
+            }
+        } else {
+            for (parent, r) in c.by_parent(&model) {
+                rows.push(vec![
+                    f.code.to_string(),
+                    period.to_string(),
+                    parent.map_or_else(|| "—".to_string(), |p| tree.unit(p).name.clone()),
+                    r.expected.to_string(),
+                    r.reported().to_string(),
+                    r.on_time.to_string(),
+                    r.late.to_string(),
+                    r.missing.to_string(),
+                    pct(r.reporting_rate()),
+                    pct(r.on_time_rate()),
+                ]);
+            }
+        }
+        let late: Vec<String> = c.with_status(ReportStatus::Late).chain(c.with_status(ReportStatus::Missing)).map(|u| tree.unit(u.unit).name.clone()).collect();
+        json_out.push(json!({
+            "form": f.code, "period": period.to_string(), "due": c.due, "total": total,
+            "reportingRate": total.reporting_rate(), "onTimeRate": total.on_time_rate(),
+            "units": c.units.iter().map(|u| json!({"unit": tree.unit(u.unit).code, "status": u.status, "submittedAt": u.submitted_at, "daysLate": u.days_late})).collect::<Vec<_>>(),
+            "lateOrMissing": late,
+        }));
+    }
+    let headers: Vec<String> = if list_units {
+        [lang.t("Biểu mẫu", "Form"), lang.t("Kỳ", "Period"), lang.t("Đơn vị", "Unit"), lang.t("Tình trạng", "Status"), lang.t("Gửi lúc", "Submitted"), lang.t("Số ngày trễ", "Days late")].map(String::from).to_vec()
+    } else {
+        [
+            lang.t("Biểu mẫu", "Form"),
+            lang.t("Kỳ", "Period"),
+            lang.t("Đơn vị cấp trên", "Parent unit"),
+            lang.t("Phải báo cáo", "Expected"),
+            lang.t("Đã báo cáo", "Reported"),
+            lang.t("Đúng hạn", "On time"),
+            lang.t("Trễ hạn", "Late"),
+            lang.t("Chưa báo cáo", "Missing"),
+            lang.t("Tỷ lệ báo cáo", "Reporting rate"),
+            lang.t("Tỷ lệ đúng hạn", "On-time rate"),
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let numeric = if list_units { vec![5] } else { (3..10).collect() };
+    Report { headers, rows, numeric, json: json!(json_out), footer }.print(opts.format)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map(|v| format!("{}%", format_number(v, 2))).unwrap_or_else(|| "—".into())
+}
+
+async fn demo(store: &SqliteStore, lang: Lang, today: NaiveDate) -> Result<ExitCode> {
+    let pb = spinner(lang.t("Đang tạo tỉnh mẫu", "Generating the demo province"));
+    let demo = chiso_demo::generate(today);
+    pb.finish_and_clear();
+    let total = demo.values.len() as u64;
+    let bar = ProgressBar::new(total);
+    bar.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {human_pos}/{human_len} ({eta})").expect("valid template").progress_chars("=> "));
+    bar.set_message(lang.t("Đang ghi số liệu", "Writing values").to_string());
+    let mut tx = store.begin().await?;
+    tx.save_metadata(&demo.metadata, MetadataMode::Replace).await?;
+    tx.delete_values(&ValueFilter::default()).await?;
+    for chunk in demo.values.chunks(5_000) {
+        tx.put_values(chunk).await?;
+        bar.inc(chunk.len() as u64);
+    }
+    tx.put_narratives(&demo.narratives).await?;
+    tx.put_submissions(&demo.submissions).await?;
+    tx.commit().await?;
+    bar.finish_and_clear();
+    let m = &demo.metadata;
+    println!(
+        "{}: {} — {} {}, {} {}, {} {}, {} {}, {} {}, {} {}.",
+        lang.t("Đã nạp tỉnh mẫu", "Demo province loaded"),
+        m.name.clone().unwrap_or_default(),
+        format_integer(m.org_units.len() as i64),
+        lang.t("đơn vị", "units"),
+        m.forms.len(),
+        lang.t("biểu mẫu", "forms"),
+        m.data_elements.len(),
+        lang.t("chỉ tiêu dữ liệu", "data elements"),
+        m.indicators.len(),
+        lang.t("chỉ số", "indicators"),
+        format_integer(total as i64),
+        lang.t("giá trị", "values"),
+        m.plans.iter().map(|p| p.targets.len()).sum::<usize>(),
+        lang.t("chỉ tiêu kế hoạch", "plan targets"),
+    );
+    println!("{}", lang.t("Thử: chiso targets | chiso completeness | chiso validate | chiso analytics --dx TL_DUNG_HAN --pe LAST_12_MONTHS --ou LEVEL-2", "Try: chiso targets | chiso completeness | chiso validate | chiso analytics --dx TL_DUNG_HAN --pe LAST_12_MONTHS --ou LEVEL-2"));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn metadata_report_text(lang: Lang, file: &std::path::Path, r: &chiso_io::MetadataImportReport) -> String {
+    let c = &r.counts;
+    let head = if r.committed { lang.t("Đã nhập siêu dữ liệu", "Metadata imported") } else { lang.t("Chạy thử (chưa ghi)", "Dry run (nothing written)") };
+    format!(
+        "{head} {}: {} {}, {} {}, {} {}{}",
+        file.display(),
+        format_integer(c.imported as i64),
+        lang.t("mới", "new"),
+        format_integer(c.updated as i64),
+        lang.t("cập nhật", "updated"),
+        format_integer(c.unchanged as i64),
+        lang.t("không đổi", "unchanged"),
+        if c.deleted > 0 { format!(", {} {}", format_integer(c.deleted as i64), lang.t("xóa", "deleted")) } else { String::new() }
+    )
+}
+
+fn import_report_text(lang: Lang, file: &std::path::Path, r: &chiso_io::ImportReport) -> String {
+    let c = &r.counts;
+    let mut out = String::new();
+    if r.errors.is_empty() {
+        let head = if r.committed { lang.t("Đã nhập", "Imported") } else { lang.t("Chạy thử (chưa ghi)", "Dry run (nothing written)") };
+        out.push_str(&format!(
+            "{head} {}: {} {} — {} {}, {} {}, {} {}, {} {}\n",
+            file.display(),
+            format_integer(r.read as i64),
+            lang.t("giá trị đọc được", "values read"),
+            format_integer(c.imported as i64),
+            lang.t("mới", "imported"),
+            format_integer(c.updated as i64),
+            lang.t("cập nhật", "updated"),
+            format_integer(c.unchanged as i64),
+            lang.t("không đổi", "unchanged"),
+            format_integer(r.ignored as i64),
+            lang.t("bỏ qua", "ignored"),
+        ));
+    } else {
+        out.push_str(&format!(
+            "{} {}: {} {}.\n",
+            lang.t("KHÔNG nhập giá trị nào vì tệp có lỗi", "Nothing imported: the file has errors"),
+            file.display(),
+            format_integer(r.read as i64),
+            lang.t("giá trị đọc được", "values read"),
+        ));
+    }
+    if !r.errors.is_empty() {
+        out.push_str(&format!("{} {}:\n", format_integer(r.error_count() as i64), lang.t("lỗi", "errors")));
+        for e in &r.errors {
+            out.push_str(&format!("  - {e}\n"));
+        }
+        let more = r.error_count() - r.errors.len() as u64;
+        if more > 0 {
+            out.push_str(&format!("  ... {} {}\n", format_integer(more as i64), lang.t("lỗi khác", "more errors")));
+        }
+    }
+    out
+}

@@ -1,0 +1,49 @@
+//! Printing answers: a terminal table, CSV or JSON, from one description.
+
+use crate::Format;
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use serde_json::Value;
+
+/// A result ready to print: headers, rows of display texts, and its JSON form.
+pub struct Report {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Columns aligned right in tables (figures).
+    pub numeric: Vec<usize>,
+    pub json: Value,
+    /// Lines printed under a table (totals, hints); not part of CSV/JSON.
+    pub footer: Vec<String>,
+}
+
+impl Report {
+    pub fn print(&self, format: Format) -> anyhow::Result<()> {
+        match format {
+            Format::Table => {
+                let mut t = Table::new();
+                t.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+                t.set_header(self.headers.iter().map(Cell::new));
+                for r in &self.rows {
+                    t.add_row(r.iter().enumerate().map(|(i, c)| {
+                        let cell = Cell::new(c);
+                        if self.numeric.contains(&i) { cell.set_alignment(CellAlignment::Right) } else { cell }
+                    }));
+                }
+                println!("{t}");
+                for f in &self.footer {
+                    println!("{f}");
+                }
+            }
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(std::io::stdout());
+                w.write_record(&self.headers)?;
+                for r in &self.rows {
+                    w.write_record(r)?;
+                }
+                w.flush()?;
+            }
+            Format::Json => println!("{}", serde_json::to_string_pretty(&self.json)?),
+        }
+        Ok(())
+    }
+}
+

@@ -1,0 +1,109 @@
+//! chiso-store: where metadata and reported data live.
+//!
+//! It owns the `Store` trait — the only way the rest of chiso reads or writes
+//! persistent state — and its SQLite implementation. A PostgreSQL
+//! implementation will satisfy the same trait; the store tests are written
+//! against the trait so the same suite can run on both.
+//!
+//! Architecture invariant: the store persists and retrieves; it computes no
+//! figures (aggregation, rules and evaluation live in chiso-core and
+//! chiso-analytics) and knows nothing of files, HTTP or the command line.
+//! Every write goes through a `StoreTx`, which is all-or-nothing.
+
+use async_trait::async_trait;
+use chiso_core::Code;
+use chiso_core::metadata::Metadata;
+use chiso_core::period::Period;
+use chiso_core::value::{DataValue, Narrative, Submission};
+
+mod sqlite;
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("lỗi nâng cấp lược đồ cơ sở dữ liệu: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("dữ liệu lưu trữ bị hỏng ({place}): {message}")]
+    Corrupt { place: String, message: String },
+    /// What was given cannot be stored as is (two objects of a kind with one code).
+    #[error("dữ liệu không lưu được ({place}): {message}")]
+    Invalid { place: String, message: String },
+}
+
+/// How a metadata bundle is saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetadataMode {
+    /// Objects in the bundle are created or replaced; others are kept.
+    Merge,
+    /// The stored metadata becomes exactly the bundle.
+    Replace,
+}
+
+/// What happened to each object or value written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PutOutcome {
+    Imported,
+    Updated,
+    Unchanged,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub imported: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub deleted: u64,
+}
+
+impl Counts {
+    pub fn add(&mut self, o: PutOutcome) {
+        match o {
+            PutOutcome::Imported => self.imported += 1,
+            PutOutcome::Updated => self.updated += 1,
+            PutOutcome::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+/// Which values to read. Empty lists mean "all".
+#[derive(Clone, Debug, Default)]
+pub struct ValueFilter {
+    pub elements: Vec<Code>,
+    pub units: Vec<Code>,
+    pub periods: Vec<Period>,
+    /// Values whose period lies within this inclusive date range.
+    pub between: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Opens an all-or-nothing write: nothing is visible to readers until
+    /// `commit`; dropping or `rollback` leaves the store as it was.
+    async fn begin(&self) -> Result<Box<dyn StoreTx>, StoreError>;
+
+    async fn load_metadata(&self) -> Result<Metadata, StoreError>;
+
+    /// Values matching the filter, ordered by element, option, period start, unit.
+    async fn values(&self, filter: &ValueFilter) -> Result<Vec<DataValue>, StoreError>;
+    /// Streams matching values to `f` without holding them all in memory.
+    async fn for_each_value(&self, filter: &ValueFilter, f: &mut (dyn FnMut(DataValue) + Send)) -> Result<u64, StoreError>;
+    async fn count_values(&self) -> Result<u64, StoreError>;
+
+    async fn narratives(&self, form: Option<&Code>, period: Option<&Period>) -> Result<Vec<Narrative>, StoreError>;
+    async fn submissions(&self, form: Option<&Code>, periods: &[Period]) -> Result<Vec<Submission>, StoreError>;
+}
+
+#[async_trait]
+pub trait StoreTx: Send {
+    async fn save_metadata(&mut self, meta: &Metadata, mode: MetadataMode) -> Result<Counts, StoreError>;
+    /// Inserts or updates values by their key (element, option, period, unit);
+    /// one outcome per value, in order.
+    async fn put_values(&mut self, values: &[DataValue]) -> Result<Vec<PutOutcome>, StoreError>;
+    async fn delete_values(&mut self, filter: &ValueFilter) -> Result<u64, StoreError>;
+    async fn put_narratives(&mut self, items: &[Narrative]) -> Result<Vec<PutOutcome>, StoreError>;
+    async fn put_submissions(&mut self, items: &[Submission]) -> Result<Vec<PutOutcome>, StoreError>;
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+    async fn rollback(self: Box<Self>) -> Result<(), StoreError>;
+}

@@ -1,0 +1,984 @@
+//! The SQLite store.
+//!
+//! One database file in WAL mode: readers see the last committed state while
+//! a `StoreTx` writes. Writes take SQLite's single write lock at `begin`
+//! (`BEGIN IMMEDIATE`), so two writers queue (up to the 5 s busy timeout)
+//! instead of failing halfway through.
+//!
+//! Schema (`migrations/sqlite/`, embedded in the binary):
+//! - `metadata_object(kind, code, position, body)`: each metadata object as a
+//!   JSON document; `position` keeps the list order, so `load_metadata`
+//!   returns exactly what was saved. `setting('name')` holds the deployment name.
+//! - key tables `org_unit`, `data_element`, `value_option` (id 0 = no option)
+//!   and `period(iso, period_type, start_date, end_date)`: compact ids created
+//!   on demand, independent of the metadata.
+//! - `data_value`, `narrative`, `submission`, keyed by those ids.
+//!
+//! The SQL is written to run unchanged on PostgreSQL wherever possible:
+//! `$n` placeholders, `INSERT ... ON CONFLICT`, INTEGER and TEXT columns only.
+//! SQLite-only statements are marked "SQLite:".
+
+use crate::{Counts, MetadataMode, PutOutcome, Store, StoreError, StoreTx, ValueFilter};
+use async_trait::async_trait;
+use chiso_core::Code;
+use chiso_core::metadata::Metadata;
+use chiso_core::period::Period;
+use chiso_core::value::{DataValue, Narrative, Submission, SubmissionStatus};
+use chrono::NaiveDateTime;
+use futures_util::TryStreamExt;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, Row, SqlSafeStr, Sqlite, Transaction};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Values written per statement by `put_values`: 512 rows × 9 parameters
+/// stays below SQLite's (32 766) and PostgreSQL's (65 535) limits.
+const VALUE_CHUNK: usize = 512;
+
+/// The schema versions, embedded so the binary needs no files. A new
+/// migration is a new file in `migrations/sqlite/` and a new entry here.
+fn migrator() -> Migrator {
+    Migrator::with_migrations(vec![Migration::new(
+        1,
+        "init".into(),
+        MigrationType::Simple,
+        include_str!("../migrations/sqlite/0001_init.sql").into_sql_str(),
+        false,
+    )])
+}
+
+/// The chiso store in a SQLite file (or in memory, for tests).
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens the database file, creating it if missing, and brings its
+    /// schema up to date.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true)
+            .synchronous(SqliteSynchronous::Normal);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        Self::migrated(pool).await
+    }
+
+    /// A fresh store that lives as long as the value (and its clones).
+    ///
+    /// It has a single connection, so a read made while a `StoreTx` of the
+    /// same store is open waits for that transaction to end (made by the task
+    /// that holds the transaction, it fails after the pool's 30 s timeout):
+    /// commit first, then read. A file store has no such limit.
+    pub async fn open_in_memory() -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        // The database disappears with its last connection: keep exactly one.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await?;
+        Self::migrated(pool).await
+    }
+
+    async fn migrated(pool: SqlitePool) -> Result<Self, StoreError> {
+        migrator().run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// Waits for open connections to finish and closes them.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Text forms of dates, times and enums
+
+fn time_text(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.f").to_string()
+}
+
+fn now_text() -> String {
+    time_text(chrono::Local::now().naive_local())
+}
+
+fn corrupt(place: impl Into<String>, message: impl ToString) -> StoreError {
+    StoreError::Corrupt {
+        place: place.into(),
+        message: message.to_string(),
+    }
+}
+
+fn parse_time(s: &str, place: &str) -> Result<NaiveDateTime, StoreError> {
+    s.parse::<NaiveDateTime>()
+        .map_err(|e| corrupt(place, format!("thời điểm \"{s}\": {e}")))
+}
+
+fn parse_code(s: String, place: &str) -> Result<Code, StoreError> {
+    Code::new(s).map_err(|e| corrupt(place, e))
+}
+
+fn status_text(s: SubmissionStatus) -> &'static str {
+    match s {
+        SubmissionStatus::Draft => "draft",
+        SubmissionStatus::Submitted => "submitted",
+        SubmissionStatus::Returned => "returned",
+        SubmissionStatus::Approved => "approved",
+    }
+}
+
+fn parse_status(s: &str, place: &str) -> Result<SubmissionStatus, StoreError> {
+    Ok(match s {
+        "draft" => SubmissionStatus::Draft,
+        "submitted" => SubmissionStatus::Submitted,
+        "returned" => SubmissionStatus::Returned,
+        "approved" => SubmissionStatus::Approved,
+        _ => return Err(corrupt(place, format!("trạng thái \"{s}\" không xác định"))),
+    })
+}
+
+/// Parses periods read back, once per distinct identifier.
+#[derive(Default)]
+struct PeriodCache(HashMap<String, Period>);
+
+impl PeriodCache {
+    fn get(&mut self, iso: String, place: &str) -> Result<Period, StoreError> {
+        if let Some(p) = self.0.get(&iso) {
+            return Ok(*p);
+        }
+        let p: Period = iso
+            .parse()
+            .map_err(|e| corrupt(place, format!("kỳ \"{iso}\": {e}")))?;
+        self.0.insert(iso, p);
+        Ok(p)
+    }
+}
+
+/// "$a, $a+1, ..., $a+n-1", advancing `next`.
+fn placeholders(next: &mut usize, n: usize) -> String {
+    let mut s = String::with_capacity(n * 5);
+    for i in 0..n {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push('$');
+        s.push_str(&next.to_string());
+        *next += 1;
+    }
+    s
+}
+
+/// `n` rows of `width` parameters each, "(?, ?), (?, ?)", for the statements
+/// that write or look up hundreds of values at once.
+///
+/// SQLite: anonymous `?` on purpose. Binding a numbered parameter (`$n`)
+/// makes SQLite walk its list of parameter names, so a statement with
+/// thousands of them binds in quadratic time: 100 000 values took 4 s to
+/// write with `$n` and 1 s with `?`. PostgreSQL: use `$n` here.
+fn bulk_rows(n: usize, width: usize) -> String {
+    let row = format!("({})", vec!["?"; width].join(", "));
+    vec![row; n].join(", ")
+}
+
+// ---------------------------------------------------------------------------
+// Metadata as documents
+
+/// One metadata object as stored.
+struct Doc {
+    kind: &'static str,
+    code: String,
+    body: String,
+}
+
+fn docs_of<T: Serialize>(
+    out: &mut Vec<Doc>,
+    kind: &'static str,
+    items: &[T],
+    code: impl Fn(&T) -> String,
+) -> Result<(), StoreError> {
+    for it in items {
+        let code = code(it);
+        let body = serde_json::to_string(it).map_err(|e| StoreError::Invalid {
+            place: format!("{kind}[{code}]"),
+            message: e.to_string(),
+        })?;
+        out.push(Doc { kind, code, body });
+    }
+    Ok(())
+}
+
+/// The objects of a bundle, each list in order.
+fn documents(m: &Metadata) -> Result<Vec<Doc>, StoreError> {
+    let mut d = Vec::new();
+    docs_of(&mut d, "level", &m.levels, |x| x.level.to_string())?;
+    docs_of(&mut d, "unit_kind", &m.unit_kinds, |x| x.code.to_string())?;
+    docs_of(&mut d, "org_unit", &m.org_units, |x| x.code.to_string())?;
+    docs_of(&mut d, "unit_group", &m.unit_groups, |x| x.code.to_string())?;
+    docs_of(&mut d, "pillar", &m.pillars, |x| x.code.to_string())?;
+    docs_of(&mut d, "disaggregation", &m.disaggregations, |x| {
+        x.code.to_string()
+    })?;
+    docs_of(&mut d, "data_element", &m.data_elements, |x| {
+        x.code.to_string()
+    })?;
+    docs_of(&mut d, "indicator", &m.indicators, |x| x.code.to_string())?;
+    docs_of(&mut d, "constant", &m.constants, |x| x.code.to_string())?;
+    docs_of(&mut d, "validation_rule", &m.validation_rules, |x| {
+        x.code.to_string()
+    })?;
+    docs_of(&mut d, "form", &m.forms, |x| x.code.to_string())?;
+    docs_of(&mut d, "plan", &m.plans, |x| x.code.to_string())?;
+    let mut seen = HashSet::new();
+    for doc in &d {
+        if !seen.insert((doc.kind, doc.code.as_str())) {
+            return Err(StoreError::Invalid {
+                place: format!("{}[{}]", doc.kind, doc.code),
+                message: "mã bị trùng trong gói siêu dữ liệu".into(),
+            });
+        }
+    }
+    Ok(d)
+}
+
+fn parse_doc<T: DeserializeOwned>(kind: &str, code: &str, body: &str) -> Result<T, StoreError> {
+    serde_json::from_str(body).map_err(|e| corrupt(format!("metadata_object {kind}[{code}]"), e))
+}
+
+fn add_doc(m: &mut Metadata, kind: &str, code: &str, body: &str) -> Result<(), StoreError> {
+    match kind {
+        "level" => m.levels.push(parse_doc(kind, code, body)?),
+        "unit_kind" => m.unit_kinds.push(parse_doc(kind, code, body)?),
+        "org_unit" => m.org_units.push(parse_doc(kind, code, body)?),
+        "unit_group" => m.unit_groups.push(parse_doc(kind, code, body)?),
+        "pillar" => m.pillars.push(parse_doc(kind, code, body)?),
+        "disaggregation" => m.disaggregations.push(parse_doc(kind, code, body)?),
+        "data_element" => m.data_elements.push(parse_doc(kind, code, body)?),
+        "indicator" => m.indicators.push(parse_doc(kind, code, body)?),
+        "constant" => m.constants.push(parse_doc(kind, code, body)?),
+        "validation_rule" => m.validation_rules.push(parse_doc(kind, code, body)?),
+        "form" => m.forms.push(parse_doc(kind, code, body)?),
+        "plan" => m.plans.push(parse_doc(kind, code, body)?),
+        _ => {
+            return Err(corrupt(
+                format!("metadata_object {kind}[{code}]"),
+                "loại đối tượng không xác định",
+            ));
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Value filters
+
+/// The WHERE clause (without the keyword; "1 = 1" when empty) on
+/// `data_value`'s own columns, so SELECT and DELETE share it, and its
+/// parameters, all text, numbered from `$1`.
+fn filter_sql(f: &ValueFilter) -> (String, Vec<String>) {
+    let mut conds: Vec<String> = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    let mut next = 1;
+    if !f.elements.is_empty() {
+        let ph = placeholders(&mut next, f.elements.len());
+        conds.push(format!(
+            "element_id IN (SELECT id FROM data_element WHERE code IN ({ph}))"
+        ));
+        args.extend(f.elements.iter().map(|c| c.to_string()));
+    }
+    if !f.units.is_empty() {
+        let ph = placeholders(&mut next, f.units.len());
+        conds.push(format!(
+            "unit_id IN (SELECT id FROM org_unit WHERE code IN ({ph}))"
+        ));
+        args.extend(f.units.iter().map(|c| c.to_string()));
+    }
+    if !f.periods.is_empty() {
+        let ph = placeholders(&mut next, f.periods.len());
+        conds.push(format!(
+            "period_id IN (SELECT id FROM period WHERE iso IN ({ph}))"
+        ));
+        args.extend(f.periods.iter().map(|p| p.to_string()));
+    }
+    if let Some((from, to)) = f.between {
+        let (a, b) = (next, next + 1);
+        conds.push(format!(
+            "period_id IN (SELECT id FROM period WHERE start_date >= ${a} AND end_date <= ${b})"
+        ));
+        args.push(from.to_string());
+        args.push(to.to_string());
+    }
+    if conds.is_empty() {
+        ("1 = 1".into(), args)
+    } else {
+        (conds.join(" AND "), args)
+    }
+}
+
+const VALUE_COLUMNS: &str = "SELECT e.code, o.code, p.iso, u.code, d.value, d.stored_by, d.comment, d.updated_at \
+     FROM data_value d \
+     JOIN data_element e ON e.id = d.element_id \
+     JOIN value_option o ON o.id = d.option_id \
+     JOIN period p ON p.id = d.period_id \
+     JOIN org_unit u ON u.id = d.unit_id";
+
+fn value_from_row(row: &SqliteRow, periods: &mut PeriodCache) -> Result<DataValue, StoreError> {
+    const P: &str = "data_value";
+    let option: String = row.try_get(1)?;
+    let updated_at: String = row.try_get(7)?;
+    Ok(DataValue {
+        element: parse_code(row.try_get(0)?, P)?,
+        option: if option.is_empty() {
+            None
+        } else {
+            Some(parse_code(option, P)?)
+        },
+        period: periods.get(row.try_get(2)?, P)?,
+        unit: parse_code(row.try_get(3)?, P)?,
+        value: row.try_get(4)?,
+        stored_by: row.try_get(5)?,
+        comment: row.try_get(6)?,
+        updated_at: Some(parse_time(&updated_at, P)?),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Reads
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn begin(&self) -> Result<Box<dyn StoreTx>, StoreError> {
+        // SQLite: take the write lock now, so the transaction never fails
+        // with SQLITE_BUSY between its reads and its writes. PostgreSQL: BEGIN.
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(Box::new(SqliteTx {
+            tx,
+            ids: IdCache::default(),
+        }))
+    }
+
+    async fn load_metadata(&self) -> Result<Metadata, StoreError> {
+        let mut m = Metadata {
+            name: sqlx::query_scalar("SELECT value FROM setting WHERE key = 'name'")
+                .fetch_optional(&self.pool)
+                .await?,
+            ..Metadata::default()
+        };
+        let rows = sqlx::query(
+            "SELECT kind, code, body FROM metadata_object ORDER BY kind, position, code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for row in rows {
+            let (kind, code, body): (String, String, String) =
+                (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+            add_doc(&mut m, &kind, &code, &body)?;
+        }
+        Ok(m)
+    }
+
+    async fn values(&self, filter: &ValueFilter) -> Result<Vec<DataValue>, StoreError> {
+        let mut out = Vec::new();
+        self.for_each_value(filter, &mut |v| out.push(v)).await?;
+        Ok(out)
+    }
+
+    async fn for_each_value(
+        &self,
+        filter: &ValueFilter,
+        f: &mut (dyn FnMut(DataValue) + Send),
+    ) -> Result<u64, StoreError> {
+        let (cond, args) = filter_sql(filter);
+        let sql = format!(
+            "{VALUE_COLUMNS} WHERE {cond} ORDER BY e.code, o.code, p.start_date, p.end_date, p.iso, u.code"
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(args.is_empty());
+        for a in args {
+            q = q.bind(a);
+        }
+        let mut rows = q.fetch(&self.pool);
+        let mut periods = PeriodCache::default();
+        let mut n = 0;
+        while let Some(row) = rows.try_next().await? {
+            f(value_from_row(&row, &mut periods)?);
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    async fn count_values(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM data_value")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u64)
+    }
+
+    async fn narratives(
+        &self,
+        form: Option<&Code>,
+        period: Option<&Period>,
+    ) -> Result<Vec<Narrative>, StoreError> {
+        const P: &str = "narrative";
+        let rows = sqlx::query(
+            "SELECT n.form, p.iso, u.code, n.section, n.body FROM narrative n \
+             JOIN period p ON p.id = n.period_id JOIN org_unit u ON u.id = n.unit_id \
+             WHERE ($1 IS NULL OR n.form = $1) AND ($2 IS NULL OR p.iso = $2) \
+             ORDER BY n.form, p.start_date, p.end_date, p.iso, u.code, n.section",
+        )
+        .bind(form.map(|c| c.as_str()))
+        .bind(period.map(|p| p.to_string()))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut periods = PeriodCache::default();
+        rows.iter()
+            .map(|row| {
+                Ok(Narrative {
+                    form: parse_code(row.try_get(0)?, P)?,
+                    period: periods.get(row.try_get(1)?, P)?,
+                    unit: parse_code(row.try_get(2)?, P)?,
+                    section: parse_code(row.try_get(3)?, P)?,
+                    text: row.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn submissions(
+        &self,
+        form: Option<&Code>,
+        periods: &[Period],
+    ) -> Result<Vec<Submission>, StoreError> {
+        const P: &str = "submission";
+        let mut next = 2;
+        let period_cond = if periods.is_empty() {
+            String::new()
+        } else {
+            format!(" AND p.iso IN ({})", placeholders(&mut next, periods.len()))
+        };
+        let sql = format!(
+            "SELECT s.form, p.iso, u.code, s.status, s.submitted_at, s.submitted_by FROM submission s \
+             JOIN period p ON p.id = s.period_id JOIN org_unit u ON u.id = s.unit_id \
+             WHERE ($1 IS NULL OR s.form = $1){period_cond} \
+             ORDER BY s.form, p.start_date, p.end_date, p.iso, u.code"
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql))
+            .persistent(periods.is_empty())
+            .bind(form.map(|c| c.as_str()));
+        for p in periods {
+            q = q.bind(p.to_string());
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        let mut cache = PeriodCache::default();
+        rows.iter()
+            .map(|row| {
+                let status: String = row.try_get(3)?;
+                let at: Option<String> = row.try_get(4)?;
+                Ok(Submission {
+                    form: parse_code(row.try_get(0)?, P)?,
+                    period: cache.get(row.try_get(1)?, P)?,
+                    unit: parse_code(row.try_get(2)?, P)?,
+                    status: parse_status(&status, P)?,
+                    submitted_at: at.map(|t| parse_time(&t, P)).transpose()?,
+                    submitted_by: row.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Writes
+
+/// Ids of codes and periods already looked up in this transaction. It dies
+/// with the transaction, so a rollback cannot leave a stale id behind.
+#[derive(Default)]
+struct IdCache {
+    units: HashMap<String, i32>,
+    elements: HashMap<String, i32>,
+    options: HashMap<String, i32>,
+    periods: HashMap<Period, i32>,
+}
+
+#[derive(Clone, Copy)]
+enum KeyTable {
+    Unit,
+    Element,
+    Option,
+}
+
+impl KeyTable {
+    fn insert_sql(self) -> &'static str {
+        match self {
+            KeyTable::Unit => {
+                "INSERT INTO org_unit (code) VALUES ($1) ON CONFLICT (code) DO NOTHING"
+            }
+            KeyTable::Element => {
+                "INSERT INTO data_element (code) VALUES ($1) ON CONFLICT (code) DO NOTHING"
+            }
+            KeyTable::Option => {
+                "INSERT INTO value_option (code) VALUES ($1) ON CONFLICT (code) DO NOTHING"
+            }
+        }
+    }
+    fn select_sql(self) -> &'static str {
+        match self {
+            KeyTable::Unit => "SELECT id FROM org_unit WHERE code = $1",
+            KeyTable::Element => "SELECT id FROM data_element WHERE code = $1",
+            KeyTable::Option => "SELECT id FROM value_option WHERE code = $1",
+        }
+    }
+}
+
+/// (element_id, option_id, period_id, unit_id)
+type ValueKey = (i32, i32, i32, i32);
+
+struct SqliteTx {
+    tx: Transaction<'static, Sqlite>,
+    ids: IdCache,
+}
+
+async fn code_id(
+    tx: &mut Transaction<'static, Sqlite>,
+    cache: &mut HashMap<String, i32>,
+    table: KeyTable,
+    code: &str,
+) -> Result<i32, StoreError> {
+    if let Some(&id) = cache.get(code) {
+        return Ok(id);
+    }
+    // Look first, insert only when missing: on PostgreSQL a conflicting
+    // insert would use up a number of the id sequence.
+    let select = || sqlx::query_scalar::<_, i32>(table.select_sql()).bind(code);
+    let id = match select().fetch_optional(&mut **tx).await? {
+        Some(id) => id,
+        None => {
+            sqlx::query(table.insert_sql())
+                .bind(code)
+                .execute(&mut **tx)
+                .await?;
+            select().fetch_one(&mut **tx).await?
+        }
+    };
+    cache.insert(code.to_string(), id);
+    Ok(id)
+}
+
+async fn period_id(
+    tx: &mut Transaction<'static, Sqlite>,
+    cache: &mut HashMap<Period, i32>,
+    period: &Period,
+) -> Result<i32, StoreError> {
+    if let Some(&id) = cache.get(period) {
+        return Ok(id);
+    }
+    let iso = period.to_string();
+    let select =
+        || sqlx::query_scalar::<_, i32>("SELECT id FROM period WHERE iso = $1").bind(iso.as_str());
+    let id = match select().fetch_optional(&mut **tx).await? {
+        Some(id) => id,
+        None => {
+            sqlx::query(
+                "INSERT INTO period (iso, period_type, start_date, end_date) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (iso) DO NOTHING",
+            )
+            .bind(iso.as_str())
+            .bind(period.period_type().name())
+            .bind(period.start().to_string())
+            .bind(period.end().to_string())
+            .execute(&mut **tx)
+            .await?;
+            select().fetch_one(&mut **tx).await?
+        }
+    };
+    cache.insert(*period, id);
+    Ok(id)
+}
+
+impl SqliteTx {
+    async fn unit_id(&mut self, code: &Code) -> Result<i32, StoreError> {
+        code_id(
+            &mut self.tx,
+            &mut self.ids.units,
+            KeyTable::Unit,
+            code.as_str(),
+        )
+        .await
+    }
+    async fn period_id(&mut self, p: &Period) -> Result<i32, StoreError> {
+        period_id(&mut self.tx, &mut self.ids.periods, p).await
+    }
+
+    async fn value_key(&mut self, v: &DataValue) -> Result<ValueKey, StoreError> {
+        let e = code_id(
+            &mut self.tx,
+            &mut self.ids.elements,
+            KeyTable::Element,
+            v.element.as_str(),
+        )
+        .await?;
+        let o = match &v.option {
+            None => 0,
+            Some(o) => {
+                code_id(
+                    &mut self.tx,
+                    &mut self.ids.options,
+                    KeyTable::Option,
+                    o.as_str(),
+                )
+                .await?
+            }
+        };
+        let p = self.period_id(&v.period).await?;
+        let u = self.unit_id(&v.unit).await?;
+        Ok((e, o, p, u))
+    }
+
+    /// The stored (value, comment) of each key that has one.
+    async fn stored_values(
+        &mut self,
+        keys: &[ValueKey],
+    ) -> Result<HashMap<ValueKey, (String, Option<String>)>, StoreError> {
+        let mut found = HashMap::with_capacity(keys.len());
+        if keys.is_empty() {
+            return Ok(found);
+        }
+        let sql = format!(
+            "WITH k (e, o, p, u) AS (VALUES {}) SELECT d.element_id, d.option_id, d.period_id, d.unit_id, d.value, d.comment FROM k \
+             JOIN data_value d ON d.element_id = k.e AND d.option_id = k.o AND d.period_id = k.p AND d.unit_id = k.u",
+            bulk_rows(keys.len(), 4)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for &(e, o, p, u) in keys {
+            q = q.bind(e).bind(o).bind(p).bind(u);
+        }
+        let mut rows = q.fetch(&mut *self.tx);
+        while let Some(row) = rows.try_next().await? {
+            let key: ValueKey = (
+                row.try_get(0)?,
+                row.try_get(1)?,
+                row.try_get(2)?,
+                row.try_get(3)?,
+            );
+            found.insert(key, (row.try_get(4)?, row.try_get(5)?));
+        }
+        Ok(found)
+    }
+
+    async fn upsert_values(
+        &mut self,
+        rows: &[(ValueKey, &DataValue)],
+        now: &str,
+    ) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "INSERT INTO data_value (element_id, option_id, period_id, unit_id, value, stored_by, comment, created_at, updated_at) \
+             VALUES {} ON CONFLICT (element_id, option_id, period_id, unit_id) DO UPDATE SET \
+             value = excluded.value, stored_by = excluded.stored_by, comment = excluded.comment, updated_at = excluded.updated_at",
+            bulk_rows(rows.len(), 9)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for &((e, o, p, u), v) in rows {
+            let updated = v
+                .updated_at
+                .map(time_text)
+                .unwrap_or_else(|| now.to_string());
+            q = q
+                .bind(e)
+                .bind(o)
+                .bind(p)
+                .bind(u)
+                .bind(v.value.as_str())
+                .bind(v.stored_by.as_deref())
+                .bind(v.comment.as_deref())
+                .bind(now)
+                .bind(updated);
+        }
+        q.execute(&mut *self.tx).await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl StoreTx for SqliteTx {
+    async fn save_metadata(
+        &mut self,
+        meta: &Metadata,
+        mode: MetadataMode,
+    ) -> Result<Counts, StoreError> {
+        let docs = documents(meta)?;
+        let now = now_text();
+        let mut stored: HashMap<(String, String), (i64, String)> = HashMap::new();
+        let mut next_position: HashMap<String, i64> = HashMap::new();
+        {
+            let mut rows = sqlx::query("SELECT kind, code, position, body FROM metadata_object")
+                .fetch(&mut *self.tx);
+            while let Some(row) = rows.try_next().await? {
+                let (kind, code, position, body): (String, String, i64, String) = (
+                    row.try_get(0)?,
+                    row.try_get(1)?,
+                    row.try_get(2)?,
+                    row.try_get(3)?,
+                );
+                let n = next_position.entry(kind.clone()).or_insert(0);
+                *n = (*n).max(position + 1);
+                stored.insert((kind, code), (position, body));
+            }
+        }
+        let mut counts = Counts::default();
+        let mut index_in_kind: HashMap<&str, i64> = HashMap::new();
+        let mut kept: HashSet<(&str, &str)> = HashSet::with_capacity(docs.len());
+        for doc in &docs {
+            let i = index_in_kind.entry(doc.kind).or_insert(0);
+            let bundle_position = *i;
+            *i += 1;
+            kept.insert((doc.kind, doc.code.as_str()));
+            match stored.get(&(doc.kind.to_string(), doc.code.clone())) {
+                None => {
+                    // Merge appends new objects after the kept ones.
+                    let position = match mode {
+                        MetadataMode::Replace => bundle_position,
+                        MetadataMode::Merge => {
+                            let n = next_position.entry(doc.kind.to_string()).or_insert(0);
+                            *n += 1;
+                            *n - 1
+                        }
+                    };
+                    sqlx::query("INSERT INTO metadata_object (kind, code, position, body, updated_at) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(doc.kind)
+                        .bind(&doc.code)
+                        .bind(position)
+                        .bind(&doc.body)
+                        .bind(&now)
+                        .execute(&mut *self.tx)
+                        .await?;
+                    counts.add(PutOutcome::Imported);
+                }
+                Some((old_position, old_body)) => {
+                    let position = match mode {
+                        MetadataMode::Replace => bundle_position,
+                        MetadataMode::Merge => *old_position,
+                    };
+                    if *old_body == doc.body && *old_position == position {
+                        counts.add(PutOutcome::Unchanged);
+                        continue;
+                    }
+                    sqlx::query("UPDATE metadata_object SET position = $3, body = $4, updated_at = $5 WHERE kind = $1 AND code = $2")
+                        .bind(doc.kind)
+                        .bind(&doc.code)
+                        .bind(position)
+                        .bind(&doc.body)
+                        .bind(&now)
+                        .execute(&mut *self.tx)
+                        .await?;
+                    counts.add(PutOutcome::Updated);
+                }
+            }
+        }
+        if mode == MetadataMode::Replace {
+            for (kind, code) in stored.keys() {
+                if !kept.contains(&(kind.as_str(), code.as_str())) {
+                    sqlx::query("DELETE FROM metadata_object WHERE kind = $1 AND code = $2")
+                        .bind(kind)
+                        .bind(code)
+                        .execute(&mut *self.tx)
+                        .await?;
+                    counts.deleted += 1;
+                }
+            }
+        }
+        match (&meta.name, mode) {
+            (Some(name), _) => {
+                sqlx::query("INSERT INTO setting (key, value) VALUES ('name', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                    .bind(name)
+                    .execute(&mut *self.tx)
+                    .await?;
+            }
+            (None, MetadataMode::Replace) => {
+                sqlx::query("DELETE FROM setting WHERE key = 'name'")
+                    .execute(&mut *self.tx)
+                    .await?;
+            }
+            (None, MetadataMode::Merge) => {}
+        }
+        Ok(counts)
+    }
+
+    async fn put_values(&mut self, values: &[DataValue]) -> Result<Vec<PutOutcome>, StoreError> {
+        let now = now_text();
+        let mut out = Vec::with_capacity(values.len());
+        for chunk in values.chunks(VALUE_CHUNK) {
+            let mut keys = Vec::with_capacity(chunk.len());
+            for v in chunk {
+                keys.push(self.value_key(v).await?);
+            }
+            let mut distinct = keys.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let stored = self.stored_values(&distinct).await?;
+            // A key met twice in the chunk is compared with its earlier
+            // occurrence and written once, with its last value.
+            let mut pending: HashMap<ValueKey, usize> = HashMap::new();
+            let mut writes: Vec<(ValueKey, &DataValue)> = Vec::new();
+            for (v, &key) in chunk.iter().zip(&keys) {
+                let current = match pending.get(&key) {
+                    Some(&i) => Some((writes[i].1.value.as_str(), writes[i].1.comment.as_deref())),
+                    None => stored
+                        .get(&key)
+                        .map(|(val, com)| (val.as_str(), com.as_deref())),
+                };
+                let outcome = match current {
+                    None => PutOutcome::Imported,
+                    Some((val, com)) if val == v.value && com == v.comment.as_deref() => {
+                        PutOutcome::Unchanged
+                    }
+                    Some(_) => PutOutcome::Updated,
+                };
+                if outcome != PutOutcome::Unchanged {
+                    match pending.get(&key) {
+                        Some(&i) => writes[i].1 = v,
+                        None => {
+                            pending.insert(key, writes.len());
+                            writes.push((key, v));
+                        }
+                    }
+                }
+                out.push(outcome);
+            }
+            self.upsert_values(&writes, &now).await?;
+        }
+        Ok(out)
+    }
+
+    async fn delete_values(&mut self, filter: &ValueFilter) -> Result<u64, StoreError> {
+        let (cond, args) = filter_sql(filter);
+        let mut q = sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM data_value WHERE {cond}"
+        )))
+        .persistent(false);
+        for a in args {
+            q = q.bind(a);
+        }
+        Ok(q.execute(&mut *self.tx).await?.rows_affected())
+    }
+
+    async fn put_narratives(&mut self, items: &[Narrative]) -> Result<Vec<PutOutcome>, StoreError> {
+        let now = now_text();
+        let mut out = Vec::with_capacity(items.len());
+        for n in items {
+            let p = self.period_id(&n.period).await?;
+            let u = self.unit_id(&n.unit).await?;
+            let old: Option<String> = sqlx::query_scalar("SELECT body FROM narrative WHERE form = $1 AND period_id = $2 AND unit_id = $3 AND section = $4")
+                .bind(n.form.as_str())
+                .bind(p)
+                .bind(u)
+                .bind(n.section.as_str())
+                .fetch_optional(&mut *self.tx)
+                .await?;
+            let outcome = match old {
+                None => PutOutcome::Imported,
+                Some(t) if t == n.text => PutOutcome::Unchanged,
+                Some(_) => PutOutcome::Updated,
+            };
+            if outcome != PutOutcome::Unchanged {
+                sqlx::query(
+                    "INSERT INTO narrative (form, period_id, unit_id, section, body, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (form, period_id, unit_id, section) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                )
+                .bind(n.form.as_str())
+                .bind(p)
+                .bind(u)
+                .bind(n.section.as_str())
+                .bind(n.text.as_str())
+                .bind(&now)
+                .execute(&mut *self.tx)
+                .await?;
+            }
+            out.push(outcome);
+        }
+        Ok(out)
+    }
+
+    async fn put_submissions(
+        &mut self,
+        items: &[Submission],
+    ) -> Result<Vec<PutOutcome>, StoreError> {
+        let now = now_text();
+        let mut out = Vec::with_capacity(items.len());
+        for s in items {
+            let p = self.period_id(&s.period).await?;
+            let u = self.unit_id(&s.unit).await?;
+            let at = s.submitted_at.map(time_text);
+            let old = sqlx::query("SELECT status, submitted_at, submitted_by FROM submission WHERE form = $1 AND period_id = $2 AND unit_id = $3")
+                .bind(s.form.as_str())
+                .bind(p)
+                .bind(u)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+            let outcome = match old {
+                None => PutOutcome::Imported,
+                Some(row) => {
+                    let (status, old_at, by): (String, Option<String>, Option<String>) =
+                        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+                    let old_at = old_at.map(|t| parse_time(&t, "submission")).transpose()?;
+                    if status == status_text(s.status)
+                        && old_at == s.submitted_at
+                        && by == s.submitted_by
+                    {
+                        PutOutcome::Unchanged
+                    } else {
+                        PutOutcome::Updated
+                    }
+                }
+            };
+            if outcome != PutOutcome::Unchanged {
+                sqlx::query(
+                    "INSERT INTO submission (form, period_id, unit_id, status, submitted_at, submitted_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (form, period_id, unit_id) DO UPDATE SET status = excluded.status, submitted_at = excluded.submitted_at, \
+                     submitted_by = excluded.submitted_by, updated_at = excluded.updated_at",
+                )
+                .bind(s.form.as_str())
+                .bind(p)
+                .bind(u)
+                .bind(status_text(s.status))
+                .bind(at)
+                .bind(s.submitted_by.as_deref())
+                .bind(&now)
+                .execute(&mut *self.tx)
+                .await?;
+            }
+            out.push(outcome);
+        }
+        Ok(out)
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    async fn rollback(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}
