@@ -48,6 +48,10 @@ pub trait AnalyticsEngine: Send + Sync {
     /// The value of `dx` for `unit` (with its descendants) over `period`.
     fn value(&self, dx: &DxItem, unit: UnitIx, period: &Period) -> Option<f64>;
 
+    /// The value over the reported periods falling within `start..=end`
+    /// ("the year so far"): the same rules as `value`, over a date span.
+    fn value_between(&self, dx: &DxItem, unit: UnitIx, start: NaiveDate, end: NaiveDate) -> Option<f64>;
+
     /// The week start of the deployment's weekly forms (for relative weeks).
     fn week_start(&self) -> WeekStart {
         self.model()
@@ -69,8 +73,12 @@ pub trait AnalyticsEngine: Send + Sync {
         let mut dx: Vec<DxItem> = Vec::new();
         for item in &q.dx {
             match item {
-                DxItem::Element { code, option: None } if q.by_option => match model.element_disaggregation(code.as_str()) {
-                    Some(d) => dx.extend(d.options.iter().map(|o| DxItem::Element { code: code.clone(), option: Some(o.code.clone()) })),
+                DxItem::Element { code, option: None } if q.by_option => match model
+                    .element_disaggregation(code.as_str())
+                {
+                    Some(d) => dx.extend(
+                        d.options.iter().map(|o| DxItem::Element { code: code.clone(), option: Some(o.code.clone()) }),
+                    ),
                     None => dx.push(item.clone()),
                 },
                 _ => dx.push(item.clone()),
@@ -126,7 +134,8 @@ impl MemoryEngine {
     /// Adds one value; call `finish` after the last one.
     pub fn add(&mut self, v: &DataValue) {
         let Some(value) = v.numeric() else { return };
-        let (Some(_), Some(unit)) = (self.model.element(v.element.as_str()), self.model.tree().index(v.unit.as_str())) else {
+        let (Some(_), Some(unit)) = (self.model.element(v.element.as_str()), self.model.tree().index(v.unit.as_str()))
+        else {
             self.orphans += 1;
             return;
         };
@@ -169,7 +178,7 @@ impl MemoryEngine {
         d.options.iter().position(|o| o.code.as_str() == option).map(|i| i as u16 + 1)
     }
 
-    fn element_value(&self, code: &str, option: Option<&str>, unit: UnitIx, period: &Period) -> Option<f64> {
+    fn element_value(&self, code: &str, option: Option<&str>, unit: UnitIx, window: Window) -> Option<f64> {
         debug_assert!(self.sorted, "MemoryEngine::finish not called");
         let element = self.model.element(code)?;
         let series = self.series.get(code)?;
@@ -181,6 +190,7 @@ impl MemoryEngine {
         let (rule_units, rule_time) = (element.aggregation, element.time_rule());
         if rule_units == Aggregation::None || rule_time == Aggregation::None {
             // Shown only where and when it was reported.
+            let Window::Period(period) = window else { return None };
             let lo = series.partition_point(|e| e.unit < unit);
             let hits: Vec<f64> = series[lo..]
                 .iter()
@@ -207,7 +217,7 @@ impl MemoryEngine {
                 let mut total = None;
                 while j < slice.len() && slice[j].unit == u && slice[j].period == p {
                     let e = &slice[j];
-                    if option_ok(e) && period.contains(&e.period) {
+                    if option_ok(e) && window.covers(&e.period) {
                         total = Some(total.unwrap_or(0.0) + e.value);
                     }
                     j += 1;
@@ -216,12 +226,34 @@ impl MemoryEngine {
                     per_period.push((i64::from(p.start_day()), t));
                 }
             }
-            if let Some(v) = combine(rule_time, per_period) {
+            // A stock of a unit closed before the window ends has passed to its
+            // successors: counting its last value too would count it twice.
+            let closed =
+                rule_time == Aggregation::Last && self.model.tree().unit(u).valid_to.is_some_and(|t| t < window.end());
+            if let Some(v) = combine(rule_time, per_period).filter(|_| !closed) {
                 per_unit.push((i64::from(u), v));
             }
             i = j;
         }
         combine(rule_units, per_unit)
+    }
+}
+
+impl MemoryEngine {
+    fn dx_value(&self, dx: &DxItem, unit: UnitIx, window: Window) -> Option<f64> {
+        match dx {
+            DxItem::Element { code, option } => {
+                self.element_value(code.as_str(), option.as_ref().map(Code::as_str), unit, window)
+            }
+            DxItem::Indicator(code) => {
+                let ind = self.model.indicator(code.as_str())?;
+                let values = |r: &ElementRef| self.element_value(&r.element, r.option.as_deref(), unit, window);
+                let constants = |c: &str| self.model.constant(c);
+                let n = ind.numerator.eval(&values, &constants, MissingValues::SkipIfAllMissing);
+                let d = ind.denominator.eval(&values, &constants, MissingValues::SkipIfAllMissing);
+                ind.value(n, d)
+            }
+        }
     }
 }
 
@@ -231,16 +263,32 @@ impl AnalyticsEngine for MemoryEngine {
     }
 
     fn value(&self, dx: &DxItem, unit: UnitIx, period: &Period) -> Option<f64> {
-        match dx {
-            DxItem::Element { code, option } => self.element_value(code.as_str(), option.as_ref().map(Code::as_str), unit, period),
-            DxItem::Indicator(code) => {
-                let ind = self.model.indicator(code.as_str())?;
-                let values = |r: &ElementRef| self.element_value(&r.element, r.option.as_deref(), unit, period);
-                let constants = |c: &str| self.model.constant(c);
-                let n = ind.numerator.eval(&values, &constants, MissingValues::SkipIfAllMissing);
-                let d = ind.denominator.eval(&values, &constants, MissingValues::SkipIfAllMissing);
-                ind.value(n, d)
-            }
+        self.dx_value(dx, unit, Window::Period(period))
+    }
+
+    fn value_between(&self, dx: &DxItem, unit: UnitIx, start: NaiveDate, end: NaiveDate) -> Option<f64> {
+        self.dx_value(dx, unit, Window::Span(start, end))
+    }
+}
+
+/// The reported periods a cell covers: those falling in a period, or in a span of days.
+#[derive(Clone, Copy)]
+enum Window<'a> {
+    Period(&'a Period),
+    Span(NaiveDate, NaiveDate),
+}
+
+impl Window<'_> {
+    fn covers(&self, p: &Period) -> bool {
+        match self {
+            Window::Period(w) => w.contains(p),
+            Window::Span(s, e) => p.falls_within(*s, *e),
+        }
+    }
+    fn end(&self) -> NaiveDate {
+        match self {
+            Window::Period(w) => w.end(),
+            Window::Span(_, e) => *e,
         }
     }
 }

@@ -24,7 +24,9 @@ pub struct GridRow {
 /// Decimals a figure is shown with: the indicator's own, else up to 2.
 pub fn format_value(model: &Model, dx: &DxItem, value: f64) -> String {
     match dx {
-        DxItem::Indicator(c) => format_number(value, model.indicator(c.as_str()).map_or(2, |i| usize::from(i.decimals))),
+        DxItem::Indicator(c) => {
+            format_number(value, model.indicator(c.as_str()).map_or(2, |i| usize::from(i.decimals)))
+        }
         DxItem::Element { .. } => format_auto(value, 2),
     }
 }
@@ -68,7 +70,11 @@ impl Grid {
         let rows: Vec<Value> = self
             .cells
             .iter()
-            .filter_map(|c| c.value.map(|v| json!([c.dx.id(), c.period.to_string(), tree.unit(c.unit).code.to_string(), plain_value(v)])))
+            .filter_map(|c| {
+                c.value.map(|v| {
+                    json!([c.dx.id(), c.period.to_string(), tree.unit(c.unit).code.to_string(), plain_value(v)])
+                })
+            })
             .collect();
         let mut items = Map::new();
         for d in &self.dx {

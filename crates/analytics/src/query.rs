@@ -18,7 +18,9 @@ pub enum QueryError {
     UnknownDx(String),
     #[error("chỉ tiêu dữ liệu {element} không có phân tổ {option}")]
     UnknownOption { element: String, option: String },
-    #[error("chiều thời gian pe: \"{0}\" không phải kỳ báo cáo (202308, 2023Q3, 2024W35...) hay kỳ tương đối (THIS_YEAR, LAST_12_MONTHS...)")]
+    #[error(
+        "chiều thời gian pe: \"{0}\" không phải kỳ báo cáo (202308, 2023Q3, 2024W35...) hay kỳ tương đối (THIS_YEAR, LAST_12_MONTHS...)"
+    )]
     BadPeriod(String),
     #[error("chiều đơn vị ou: \"{0}\" không phải đơn vị, LEVEL-n, CHILDREN-mã hay OU_GROUP-mã")]
     BadUnit(String),
@@ -32,7 +34,10 @@ pub enum QueryError {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DxItem {
     /// A data element's total, or one option of its disaggregation.
-    Element { code: Code, option: Option<Code> },
+    Element {
+        code: Code,
+        option: Option<Code>,
+    },
     Indicator(Code),
 }
 
@@ -47,7 +52,10 @@ impl DxItem {
     pub fn name(&self, model: &Model) -> String {
         match self {
             DxItem::Element { code, option } => {
-                let base = model.element(code.as_str()).map(|e| e.display_name().to_string()).unwrap_or_else(|| code.to_string());
+                let base = model
+                    .element(code.as_str())
+                    .map(|e| e.display_name().to_string())
+                    .unwrap_or_else(|| code.to_string());
                 match option {
                     None => base,
                     Some(o) => {
@@ -60,7 +68,9 @@ impl DxItem {
                     }
                 }
             }
-            DxItem::Indicator(c) => model.indicator(c.as_str()).map(|i| i.display_name().to_string()).unwrap_or_else(|| c.to_string()),
+            DxItem::Indicator(c) => {
+                model.indicator(c.as_str()).map(|i| i.display_name().to_string()).unwrap_or_else(|| c.to_string())
+            }
         }
     }
     /// Resolves "CODE" or "CODE.OPTION" against the model.
@@ -80,7 +90,9 @@ impl DxItem {
         let option = match option {
             None => None,
             Some(o) => {
-                let ok = model.element_disaggregation(code.as_str()).is_some_and(|d| d.options.iter().any(|x| x.code.as_str() == o));
+                let ok = model
+                    .element_disaggregation(code.as_str())
+                    .is_some_and(|d| d.options.iter().any(|x| x.code.as_str() == o));
                 if !ok {
                     return Err(QueryError::UnknownOption { element: code.to_string(), option: o.into() });
                 }
@@ -148,7 +160,8 @@ pub struct Query {
 impl Query {
     /// Builds a query from DHIS2-style lists: `dx` "A;B", `pe` "THIS_YEAR;202301", `ou` "TINH;LEVEL-2".
     pub fn from_lists(model: &Model, dx: &str, pe: &str, ou: &str) -> Result<Query, QueryError> {
-        let items = |s: &str| s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect::<Vec<_>>();
+        let items =
+            |s: &str| s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect::<Vec<_>>();
         let dx = items(dx).iter().map(|s| DxItem::parse(s, model)).collect::<Result<Vec<_>, _>>()?;
         let pe = items(pe).iter().map(|s| PeItem::parse(s)).collect::<Result<Vec<_>, _>>()?;
         let ou = items(ou).iter().map(|s| OuItem::parse(s)).collect::<Result<Vec<_>, _>>()?;
@@ -216,13 +229,21 @@ impl Query {
         let mut levels = Vec::new();
         for item in &self.ou {
             match item {
-                OuItem::Unit(c) => named.push(tree.index(c.as_str()).ok_or_else(|| QueryError::BadUnit(c.to_string()))?),
+                OuItem::Unit(c) => {
+                    named.push(tree.index(c.as_str()).ok_or_else(|| QueryError::BadUnit(c.to_string()))?)
+                }
                 OuItem::Children(c) => {
                     let ix = tree.index(c.as_str()).ok_or_else(|| QueryError::BadUnit(c.to_string()))?;
                     out.extend(tree.children(ix).iter().copied());
                 }
                 OuItem::Level(l) => levels.push(*l),
-                OuItem::Group(g) => out.extend(model.group_members(g.as_str()).ok_or_else(|| QueryError::BadUnit(format!("OU_GROUP-{g}")))?.iter().copied()),
+                OuItem::Group(g) => out.extend(
+                    model
+                        .group_members(g.as_str())
+                        .ok_or_else(|| QueryError::BadUnit(format!("OU_GROUP-{g}")))?
+                        .iter()
+                        .copied(),
+                ),
             }
         }
         if levels.is_empty() {

@@ -1,8 +1,9 @@
 //! A plan's targets evaluated on the engine's figures.
 //!
 //! For a target measured on an indicator or element, the value judged is the
-//! plan year's figure so far at the target's unit (the province when none is
-//! named), as of the end of the last month with data. The progress measure
+//! plan year's figure at the target's unit (the province when none is named)
+//! from the start of the year to the end of the last month with data, and no
+//! later than the target's evaluation time. The progress measure
 //! starts from the target's baseline, or from zero at the start of the year for
 //! counts that add up over time, or from the first month's figure otherwise.
 
@@ -43,12 +44,15 @@ fn measure(engine: &dyn AnalyticsEngine, plan: &Plan, target: &Target, today: Na
         None => tree.roots().first().copied(),
     };
     let (Some(unit), Ok(year)) = (unit, Period::year(plan.year)) else { return Measured::default() };
-    let months: Vec<Period> = year.periods_within(PeriodType::Monthly).into_iter().filter(|m| m.start() <= today).collect();
-    let with_data: Vec<(Period, f64)> = months.iter().filter_map(|m| engine.value(&dx, unit, m).map(|v| (*m, v))).collect();
+    // Judged on the data up to the evaluation time (or today, before it).
+    let cut = target.evaluation.deadline(plan.year).min(today);
+    let months: Vec<Period> =
+        year.periods_within(PeriodType::Monthly).into_iter().filter(|m| m.start() <= cut).collect();
+    let with_data: Vec<(Period, f64)> =
+        months.iter().filter_map(|m| engine.value(&dx, unit, m).map(|v| (*m, v))).collect();
     let Some(&(last, _)) = with_data.last() else { return Measured::default() };
-    let as_of = last.end().min(today);
-    // The year so far: only periods up to the last month with data exist.
-    let current = engine.value(&dx, unit, &year).map(|value| Observation { date: as_of, value });
+    let as_of = last.end().min(cut);
+    let current = engine.value_between(&dx, unit, year.start(), as_of).map(|value| Observation { date: as_of, value });
     let base = match &target.baseline {
         Some(b) => Some(Observation { date: b.date, value: b.value }),
         None if cumulative => Some(Observation { date: year.start().pred_opt().unwrap_or(year.start()), value: 0.0 }),

@@ -160,7 +160,8 @@ fn queries_in_dhis2_syntax() {
     // Communes sit at level 4 here; LEVEL-4 beside H1 = its two communes. LAST_3_MONTHS before September = 06, 07, 08.
     let q = Query::from_lists(&m, "HS_TONG", "LAST_3_MONTHS", "H1;LEVEL-4").unwrap();
     let g = e.query(&q, today).unwrap();
-    let cells: Vec<(String, String, f64)> = g.rows(&m).into_iter().map(|r| (r.period, r.unit, r.value.unwrap())).collect();
+    let cells: Vec<(String, String, f64)> =
+        g.rows(&m).into_iter().map(|r| (r.period, r.unit, r.value.unwrap())).collect();
     assert_eq!(cells, vec![("202307".into(), "X1".into(), 100.0), ("202308".into(), "X2".into(), 50.0)]);
     // Groups and children name the same communes.
     let by_group = Query::from_lists(&m, "HS_TONG", "2023Q3", "OU_GROUP-XA").unwrap();
@@ -169,7 +170,8 @@ fn queries_in_dhis2_syntax() {
     // co splits a disaggregated element into its options.
     let mut q = Query::from_dimensions(&m, ["dx:HS_TN", "pe:202308", "ou:X1"]).unwrap();
     q.by_option = true;
-    let ids: Vec<String> = e.query(&q, today).unwrap().rows(&m).into_iter().map(|r| format!("{}={}", r.dx, r.value_text)).collect();
+    let ids: Vec<String> =
+        e.query(&q, today).unwrap().rows(&m).into_iter().map(|r| format!("{}={}", r.dx, r.value_text)).collect();
     assert_eq!(ids, vec!["HS_TN.TRUC_TUYEN=30", "HS_TN.TRUC_TIEP=70"]);
     // DHIS2 JSON rows carry codes and plain values.
     let json = e.query(&Query::from_lists(&m, "HS_TONG", "2023Q3", "H1").unwrap(), today).unwrap().to_dhis2_json(&m);
@@ -216,4 +218,44 @@ mod props {
             prop_assert_eq!(by_quarters, total);
         }
     }
+}
+
+#[test]
+fn a_merged_communes_stock_passes_to_its_successor() {
+    // X0 closed at the end of July 2023 and merged into X1: its devices are X1's from then on.
+    let meta = META.replace(
+        "  - { code: X2, name: Xã 2, parent: H1 }",
+        "  - { code: X2, name: Xã 2, parent: H1 }\n  - { code: X0, name: Xã cũ, parent: H1, valid_to: 2023-07-31, successors: [X1] }",
+    );
+    let m = Arc::new(Model::new(serde_yaml_ng::from_str(&meta).unwrap()).unwrap());
+    let values = [
+        v("MAY_TINH", None, "202307", "X0", 5.0),
+        v("MAY_TINH", None, "202307", "X1", 20.0),
+        v("MAY_TINH", None, "202309", "X1", 25.0),
+        v("HS_TONG", None, "202307", "X0", 40.0),
+    ];
+    let e = MemoryEngine::from_values(m.clone(), &values);
+    let h1 = m.tree().index("H1").unwrap();
+    assert_eq!(e.value(&el("MAY_TINH"), h1, &pe("202307")), Some(25.0), "in July both communes count");
+    assert_eq!(e.value(&el("MAY_TINH"), h1, &pe("2023Q3")), Some(25.0), "at the end of Q3 only X1's stock");
+    assert_eq!(e.value(&el("HS_TONG"), h1, &pe("2023Q3")), Some(40.0), "flows of a closed unit still count");
+}
+
+#[test]
+fn the_year_so_far_is_a_span_of_days() {
+    let m = model();
+    let values = [
+        v("HS_ONLINE", None, "202301", "X1", 30.0),
+        v("HS_TONG", None, "202301", "X1", 100.0),
+        v("HS_ONLINE", None, "202302", "X1", 70.0),
+        v("HS_TONG", None, "202302", "X1", 100.0),
+        v("HS_ONLINE", None, "202303", "X1", 0.0),
+        v("HS_TONG", None, "202303", "X1", 100.0),
+    ];
+    let e = MemoryEngine::from_values(m.clone(), &values);
+    let t = m.tree().index("T").unwrap();
+    let d = |mo, day| NaiveDate::from_ymd_opt(2023, mo, day).unwrap();
+    assert_eq!(e.value_between(&ind("TL_ONLINE"), t, d(1, 1), d(2, 28)), Some(50.0));
+    assert_eq!(e.value_between(&el("HS_TONG"), t, d(1, 1), d(3, 15)), Some(200.0), "March is not over by the 15th");
+    assert_eq!(e.value_between(&el("HS_TONG"), t, d(1, 1), d(3, 31)), e.value(&el("HS_TONG"), t, &pe("2023Q1")));
 }

@@ -1,16 +1,17 @@
 //! One function per subcommand. Each opens the store, asks the libraries and
 //! hands a `Report` to `output`.
 
-use crate::output::Report;
+use crate::output::{Report, headers};
 use crate::{Cli, Command, DataFormat, ExportWhat, Format, Lang, MetaFormat, ReadOpts};
 use anyhow::{Context, Result, bail};
 use chiso_analytics::targets::evaluate_plan;
-use chiso_core::evaluation::TargetEvaluation;
 use chiso_analytics::{AnalyticsEngine, MemoryEngine, PeItem, Query};
 use chiso_core::Code;
-use chiso_core::completeness::{ReportStatus, completeness, latest_due_period};
+use chiso_core::completeness::{Rates, ReportStatus, completeness, latest_due_period};
+use chiso_core::evaluation::TargetEvaluation;
 use chiso_core::metadata::Model;
 use chiso_core::number::{format_auto, format_integer, format_number};
+use chiso_core::orgunit::UnitIx;
 use chiso_core::period::{Period, WorkingCalendar};
 use chiso_core::validate::check_values;
 use chiso_core::value::DataValue;
@@ -18,12 +19,15 @@ use chiso_store::{MetadataMode, SqliteStore, Store, ValueFilter};
 use chrono::{Local, NaiveDate};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let lang = cli.lang;
-    let store = SqliteStore::open(&cli.db).await.with_context(|| format!("không mở được cơ sở dữ liệu {}", cli.db.display()))?;
+    let store = SqliteStore::open(&cli.db)
+        .await
+        .with_context(|| format!("không mở được cơ sở dữ liệu {}", cli.db.display()))?;
     match cli.command {
         Command::Init { metadata } => {
             if let Some(path) = metadata {
@@ -48,7 +52,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             let rows = grid.rows(&model);
             let report = Report {
-                headers: vec![lang.t("Dữ liệu", "Data").into(), lang.t("Kỳ", "Period").into(), lang.t("Đơn vị", "Unit").into(), lang.t("Giá trị", "Value").into()],
+                headers: vec![
+                    lang.t("Dữ liệu", "Data").into(),
+                    lang.t("Kỳ", "Period").into(),
+                    lang.t("Đơn vị", "Unit").into(),
+                    lang.t("Giá trị", "Value").into(),
+                ],
                 rows: rows
                     .iter()
                     .map(|r| {
@@ -100,7 +109,13 @@ async fn load(store: &dyn Store, filter: &ValueFilter) -> Result<(Arc<Model>, Ve
     Ok((model, values))
 }
 
-async fn import(store: &SqliteStore, lang: Lang, file: &std::path::Path, dry_run: bool, replace: bool) -> Result<ExitCode> {
+async fn import(
+    store: &SqliteStore,
+    lang: Lang,
+    file: &std::path::Path,
+    dry_run: bool,
+    replace: bool,
+) -> Result<ExitCode> {
     match chiso_io::detect(file)? {
         chiso_io::FileKind::Metadata(_) => {
             let mode = if replace { MetadataMode::Replace } else { MetadataMode::Merge };
@@ -109,7 +124,8 @@ async fn import(store: &SqliteStore, lang: Lang, file: &std::path::Path, dry_run
             Ok(ExitCode::SUCCESS)
         }
         chiso_io::FileKind::DataValues(format) => {
-            let model = Model::new(store.load_metadata().await?).context("siêu dữ liệu trong cơ sở dữ liệu không hợp lệ")?;
+            let model =
+                Model::new(store.load_metadata().await?).context("siêu dữ liệu trong cơ sở dữ liệu không hợp lệ")?;
             let pb = spinner(lang.t("Đang nhập", "Importing"));
             let opts = chiso_io::ImportOptions { dry_run, format: Some(format) };
             let report = chiso_io::import_values(store, &model, file, &opts, &mut |n| pb.set_position(n)).await?;
@@ -140,14 +156,21 @@ async fn export(store: &SqliteStore, what: ExportWhat) -> Result<()> {
             let meta = store.load_metadata().await?;
             let model = Model::new(meta)?;
             let codes = |s: &Option<String>| -> Result<Vec<Code>> {
-                s.as_deref().unwrap_or("").split(';').map(str::trim).filter(|x| !x.is_empty()).map(|x| Code::new(x).map_err(Into::into)).collect()
+                s.as_deref()
+                    .unwrap_or("")
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|x| !x.is_empty())
+                    .map(|x| Code::new(x).map_err(Into::into))
+                    .collect()
             };
             let periods = match &pe {
                 None => Vec::new(),
                 Some(s) => resolve_periods(&model, s, Local::now().date_naive())?,
             };
             // Values whose period falls within the periods asked (202308;2026Q3...).
-            let between = periods_filter(&periods).between.map(|(s, e)| (s + chrono::Days::new(6), e - chrono::Days::new(6)));
+            let between =
+                periods_filter(&periods).between.map(|(s, e)| (s + chrono::Days::new(6), e - chrono::Days::new(6)));
             let filter = ValueFilter { elements: codes(&dx)?, units: codes(&ou)?, periods: Vec::new(), between };
             let format = match format {
                 DataFormat::Json => chiso_io::DataFormat::Json,
@@ -184,12 +207,22 @@ fn periods_filter(periods: &[Period]) -> ValueFilter {
 
 /// "202308;THIS_YEAR" → concrete periods.
 fn resolve_periods(model: &Model, s: &str, today: NaiveDate) -> Result<Vec<Period>> {
-    let q = Query { pe: s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(PeItem::parse).collect::<Result<_, _>>()?, ..Query::default() };
+    let q = Query {
+        pe: s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(PeItem::parse).collect::<Result<_, _>>()?,
+        ..Query::default()
+    };
     let engine = MemoryEngine::new(Arc::new(model.clone()));
     Ok(q.periods(today, engine.week_start()))
 }
 
-async fn validate(store: &SqliteStore, lang: Lang, rule: Option<String>, pe: Option<String>, ou: Option<String>, opts: &ReadOpts) -> Result<ExitCode> {
+async fn validate(
+    store: &SqliteStore,
+    lang: Lang,
+    rule: Option<String>,
+    pe: Option<String>,
+    ou: Option<String>,
+    opts: &ReadOpts,
+) -> Result<ExitCode> {
     let meta = store.load_metadata().await?;
     let model = Arc::new(Model::new(meta)?);
     let periods = match &pe {
@@ -212,7 +245,9 @@ async fn validate(store: &SqliteStore, lang: Lang, rule: Option<String>, pe: Opt
             .split(';')
             .map(str::trim)
             .filter(|x| !x.is_empty())
-            .map(|c| all.iter().find(|r| r.code.as_str() == c).with_context(|| format!("quy tắc kiểm tra {c} không tồn tại")))
+            .map(|c| {
+                all.iter().find(|r| r.code.as_str() == c).with_context(|| format!("quy tắc kiểm tra {c} không tồn tại"))
+            })
             .collect::<Result<_>>()?,
     };
     let violations = check_values(&model, Some(&chosen), &values);
@@ -238,9 +273,17 @@ async fn validate(store: &SqliteStore, lang: Lang, rule: Option<String>, pe: Opt
     }).collect::<Vec<_>>());
     let errors = violations.iter().filter(|v| v.importance.is_error()).count();
     Report {
-        headers: [lang.t("Quy tắc", "Rule"), lang.t("Mức", "Importance"), lang.t("Đơn vị", "Unit"), lang.t("Kỳ", "Period"), lang.t("Vế trái ⋄ vế phải", "Left ⋄ right"), lang.t("Thông báo", "Message")]
-            .map(String::from)
-            .to_vec(),
+        headers: headers(
+            lang,
+            &[
+                ("Quy tắc", "Rule"),
+                ("Mức", "Importance"),
+                ("Đơn vị", "Unit"),
+                ("Kỳ", "Period"),
+                ("Vế trái ⋄ vế phải", "Left ⋄ right"),
+                ("Thông báo", "Message"),
+            ],
+        ),
         rows,
         numeric: vec![],
         json,
@@ -271,19 +314,20 @@ async fn targets(store: &SqliteStore, lang: Lang, plan: Option<String>, opts: &R
     let mut footer = vec![format!("{} — {}", plan.title, plan.number.clone().unwrap_or_default())];
     footer.push(chiso_analytics::targets::summary_vi(&evals));
     Report {
-        headers: [
-            lang.t("Mã", "Code"),
-            lang.t("Trụ cột", "Pillar"),
-            lang.t("Chỉ tiêu", "Target"),
-            lang.t("Ngưỡng", "Threshold"),
-            lang.t("Kết quả", "Result"),
-            lang.t("Đánh giá", "Verdict"),
-            lang.t("Tiến độ", "Progress"),
-            lang.t("Chủ trì", "Lead"),
-            lang.t("Thời điểm đánh giá", "Evaluated"),
-        ]
-        .map(String::from)
-        .to_vec(),
+        headers: headers(
+            lang,
+            &[
+                ("Mã", "Code"),
+                ("Trụ cột", "Pillar"),
+                ("Chỉ tiêu", "Target"),
+                ("Ngưỡng", "Threshold"),
+                ("Kết quả", "Result"),
+                ("Đánh giá", "Verdict"),
+                ("Tiến độ", "Progress"),
+                ("Chủ trì", "Lead"),
+                ("Thời điểm đánh giá", "Evaluated"),
+            ],
+        ),
         rows,
         numeric: vec![4],
         json: serde_json::to_value(&evals)?,
@@ -308,7 +352,14 @@ fn target_row(model: &Model, e: &TargetEvaluation) -> Vec<String> {
     ]
 }
 
-async fn completeness_cmd(store: &SqliteStore, lang: Lang, form: Option<String>, pe: Option<String>, list_units: bool, opts: &ReadOpts) -> Result<ExitCode> {
+async fn completeness_cmd(
+    store: &SqliteStore,
+    lang: Lang,
+    form: Option<String>,
+    pe: Option<String>,
+    list_units: bool,
+    opts: &ReadOpts,
+) -> Result<ExitCode> {
     let meta = store.load_metadata().await?;
     let model = Model::new(meta)?;
     let today = today(opts);
@@ -318,92 +369,160 @@ async fn completeness_cmd(store: &SqliteStore, lang: Lang, form: Option<String>,
         Some(c) => vec![model.form(c).with_context(|| format!("biểu mẫu {c} không tồn tại"))?],
         None => model.metadata().forms.iter().collect(),
     };
+    let asked = match &pe {
+        Some(s) => resolve_periods(&model, s, today)?,
+        None => Vec::new(),
+    };
     let mut rows = Vec::new();
     let mut json_out = Vec::new();
     let mut footer = Vec::new();
     let tree = model.tree();
     for f in forms {
-        let period = match &pe {
-            Some(s) => s.parse::<Period>().map_err(anyhow::Error::from)?,
-            None => latest_due_period(f, today, &cal),
-        };
-        let subs = store.submissions(Some(&f.code), &[period]).await?;
-        let c = completeness(&model, f, &period, &subs, now, &cal);
-        let total = c.total();
-        footer.push(format!(
-            "{} — {} ({} {}): {} {}/{} ({}), {} {} ({}), {} {}, {} {}",
-            f.name,
-            period.label_vi(),
-            lang.t("hạn", "due"),
-            c.due.format("%d/%m/%Y"),
-            lang.t("đã báo cáo", "reported"),
-            total.reported(),
-            total.expected,
-            pct(total.reporting_rate()),
-            lang.t("đúng hạn", "on time"),
-            total.on_time,
-            pct(total.on_time_rate()),
-            lang.t("trễ hạn", "late"),
-            total.late,
-            lang.t("chưa báo cáo", "missing"),
-            total.missing,
-        ));
-        if list_units {
-            for u in &c.units {
-                rows.push(vec![
-                    f.code.to_string(),
-                    period.to_string(),
-                    tree.unit(u.unit).name.clone(),
-                    if lang == Lang::Vi { u.status.label_vi() } else { u.status.label_en() }.to_string(),
-                    u.submitted_at.map(|t| t.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default(),
-                    u.days_late.map(|d| d.to_string()).unwrap_or_default(),
-                ]);
-            }
+        // The form's own periods within those asked (the months of THIS_YEAR...), started by today.
+        let periods: Vec<Period> = if asked.is_empty() {
+            vec![latest_due_period(f, today, &cal)]
         } else {
+            let mut ps: Vec<Period> = asked
+                .iter()
+                .flat_map(|p| if p.period_type() == f.period_type { vec![*p] } else { p.periods_within(f.period_type) })
+                .filter(|p| p.start() <= today)
+                .collect();
+            ps.sort();
+            ps.dedup();
+            ps
+        };
+        let (Some(first), Some(last)) = (periods.first(), periods.last()) else { continue };
+        let span =
+            if first == last { first.label_vi() } else { format!("{} – {}", first.label_vi(), last.label_vi()) };
+        let span_id = if first == last { first.to_string() } else { format!("{first}..{last}") };
+        let subs = store.submissions(Some(&f.code), &periods).await?;
+        let mut total = Rates::default();
+        let mut by_parent: BTreeMap<Option<UnitIx>, Rates> = BTreeMap::new();
+        let mut by_unit: BTreeMap<UnitIx, Rates> = BTreeMap::new();
+        let mut single = None;
+        for p in &periods {
+            let c = completeness(&model, f, p, &subs, now, &cal);
+            total.merge(&c.total());
             for (parent, r) in c.by_parent(&model) {
-                rows.push(vec![
-                    f.code.to_string(),
-                    period.to_string(),
-                    parent.map_or_else(|| "—".to_string(), |p| tree.unit(p).name.clone()),
-                    r.expected.to_string(),
-                    r.reported().to_string(),
-                    r.on_time.to_string(),
-                    r.late.to_string(),
-                    r.missing.to_string(),
-                    pct(r.reporting_rate()),
-                    pct(r.on_time_rate()),
-                ]);
+                by_parent.entry(parent).or_default().merge(&r);
+            }
+            for u in &c.units {
+                by_unit.entry(u.unit).or_default().add(u.status);
+            }
+            if periods.len() == 1 {
+                single = Some(c);
             }
         }
-        let late: Vec<String> = c.with_status(ReportStatus::Late).chain(c.with_status(ReportStatus::Missing)).map(|u| tree.unit(u.unit).name.clone()).collect();
+        let due = single
+            .as_ref()
+            .map(|c| format!(" ({} {})", lang.t("hạn", "due"), c.due.format("%d/%m/%Y")))
+            .unwrap_or_default();
+        footer.push(format!(
+            "{} — {span}{due}: {} {}/{} ({}), {} {} ({}), {} {}, {} {}",
+            f.name,
+            lang.t("đã báo cáo", "reported"),
+            format_integer(i64::from(total.reported())),
+            format_integer(i64::from(total.expected)),
+            pct(total.reporting_rate()),
+            lang.t("đúng hạn", "on time"),
+            format_integer(i64::from(total.on_time)),
+            pct(total.on_time_rate()),
+            lang.t("trễ hạn", "late"),
+            format_integer(i64::from(total.late)),
+            lang.t("chưa báo cáo", "missing"),
+            format_integer(i64::from(total.missing)),
+        ));
+        match (&single, list_units) {
+            (Some(c), true) => {
+                for u in &c.units {
+                    rows.push(vec![
+                        f.code.to_string(),
+                        span_id.clone(),
+                        tree.unit(u.unit).name.clone(),
+                        if lang == Lang::Vi { u.status.label_vi() } else { u.status.label_en() }.to_string(),
+                        u.submitted_at.map(|t| t.format("%d/%m/%Y %H:%M").to_string()).unwrap_or_default(),
+                        u.days_late.map(|d| d.to_string()).unwrap_or_default(),
+                    ]);
+                }
+            }
+            (None, true) => {
+                for (u, r) in &by_unit {
+                    rows.push(rates_row(f.code.as_str(), &span_id, &tree.unit(*u).name, r));
+                }
+            }
+            (_, false) => {
+                for (parent, r) in &by_parent {
+                    let name = parent.map_or_else(|| "—".to_string(), |p| tree.unit(p).name.clone());
+                    rows.push(rates_row(f.code.as_str(), &span_id, &name, r));
+                }
+            }
+        }
+        let late: Vec<String> = single
+            .iter()
+            .flat_map(|c| c.with_status(ReportStatus::Late).chain(c.with_status(ReportStatus::Missing)))
+            .map(|u| tree.unit(u.unit).name.clone())
+            .collect();
         json_out.push(json!({
-            "form": f.code, "period": period.to_string(), "due": c.due, "total": total,
+            "form": f.code, "periods": periods.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "due": single.as_ref().map(|c| c.due), "total": total,
             "reportingRate": total.reporting_rate(), "onTimeRate": total.on_time_rate(),
-            "units": c.units.iter().map(|u| json!({"unit": tree.unit(u.unit).code, "status": u.status, "submittedAt": u.submitted_at, "daysLate": u.days_late})).collect::<Vec<_>>(),
+            "byParent": by_parent.iter().map(|(p, r)| json!({"parent": p.map(|p| tree.unit(p).code.clone()), "rates": r})).collect::<Vec<_>>(),
+            "units": match &single {
+                Some(c) => c.units.iter().map(|u| json!({"unit": tree.unit(u.unit).code, "status": u.status, "submittedAt": u.submitted_at, "daysLate": u.days_late})).collect::<Vec<_>>(),
+                None => by_unit.iter().map(|(u, r)| json!({"unit": tree.unit(*u).code, "rates": r})).collect(),
+            },
             "lateOrMissing": late,
         }));
     }
-    let headers: Vec<String> = if list_units {
-        [lang.t("Biểu mẫu", "Form"), lang.t("Kỳ", "Period"), lang.t("Đơn vị", "Unit"), lang.t("Tình trạng", "Status"), lang.t("Gửi lúc", "Submitted"), lang.t("Số ngày trễ", "Days late")].map(String::from).to_vec()
+    let single_units = list_units && rows.first().is_some_and(|r| r.len() == 6);
+    let headers: Vec<String> = if single_units {
+        headers(
+            lang,
+            &[
+                ("Biểu mẫu", "Form"),
+                ("Kỳ", "Period"),
+                ("Đơn vị", "Unit"),
+                ("Tình trạng", "Status"),
+                ("Gửi lúc", "Submitted"),
+                ("Số ngày trễ", "Days late"),
+            ],
+        )
     } else {
-        [
-            lang.t("Biểu mẫu", "Form"),
-            lang.t("Kỳ", "Period"),
-            lang.t("Đơn vị cấp trên", "Parent unit"),
-            lang.t("Phải báo cáo", "Expected"),
-            lang.t("Đã báo cáo", "Reported"),
-            lang.t("Đúng hạn", "On time"),
-            lang.t("Trễ hạn", "Late"),
-            lang.t("Chưa báo cáo", "Missing"),
-            lang.t("Tỷ lệ báo cáo", "Reporting rate"),
-            lang.t("Tỷ lệ đúng hạn", "On-time rate"),
-        ]
-        .map(String::from)
-        .to_vec()
+        let unit = if list_units { ("Đơn vị", "Unit") } else { ("Đơn vị cấp trên", "Parent unit") };
+        headers(
+            lang,
+            &[
+                ("Biểu mẫu", "Form"),
+                ("Kỳ", "Period"),
+                unit,
+                ("Phải báo cáo", "Expected"),
+                ("Đã báo cáo", "Reported"),
+                ("Đúng hạn", "On time"),
+                ("Trễ hạn", "Late"),
+                ("Chưa báo cáo", "Missing"),
+                ("Tỷ lệ báo cáo", "Reporting rate"),
+                ("Tỷ lệ đúng hạn", "On-time rate"),
+            ],
+        )
     };
-    let numeric = if list_units { vec![5] } else { (3..10).collect() };
+    let numeric = if single_units { vec![5] } else { (3..10).collect() };
     Report { headers, rows, numeric, json: json!(json_out), footer }.print(opts.format)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn rates_row(form: &str, period: &str, unit: &str, r: &Rates) -> Vec<String> {
+    vec![
+        form.to_string(),
+        period.to_string(),
+        unit.to_string(),
+        format_integer(i64::from(r.expected)),
+        format_integer(i64::from(r.reported())),
+        format_integer(i64::from(r.on_time)),
+        format_integer(i64::from(r.late)),
+        format_integer(i64::from(r.missing)),
+        pct(r.reporting_rate()),
+        pct(r.on_time_rate()),
+    ]
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -416,7 +535,11 @@ async fn demo(store: &SqliteStore, lang: Lang, today: NaiveDate) -> Result<ExitC
     pb.finish_and_clear();
     let total = demo.values.len() as u64;
     let bar = ProgressBar::new(total);
-    bar.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {human_pos}/{human_len} ({eta})").expect("valid template").progress_chars("=> "));
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {human_pos}/{human_len} ({eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
     bar.set_message(lang.t("Đang ghi số liệu", "Writing values").to_string());
     let mut tx = store.begin().await?;
     tx.save_metadata(&demo.metadata, MetadataMode::Replace).await?;
@@ -453,7 +576,11 @@ async fn demo(store: &SqliteStore, lang: Lang, today: NaiveDate) -> Result<ExitC
 
 fn metadata_report_text(lang: Lang, file: &std::path::Path, r: &chiso_io::MetadataImportReport) -> String {
     let c = &r.counts;
-    let head = if r.committed { lang.t("Đã nhập siêu dữ liệu", "Metadata imported") } else { lang.t("Chạy thử (chưa ghi)", "Dry run (nothing written)") };
+    let head = if r.committed {
+        lang.t("Đã nhập siêu dữ liệu", "Metadata imported")
+    } else {
+        lang.t("Chạy thử (chưa ghi)", "Dry run (nothing written)")
+    };
     format!(
         "{head} {}: {} {}, {} {}, {} {}{}",
         file.display(),
@@ -463,7 +590,11 @@ fn metadata_report_text(lang: Lang, file: &std::path::Path, r: &chiso_io::Metada
         lang.t("cập nhật", "updated"),
         format_integer(c.unchanged as i64),
         lang.t("không đổi", "unchanged"),
-        if c.deleted > 0 { format!(", {} {}", format_integer(c.deleted as i64), lang.t("xóa", "deleted")) } else { String::new() }
+        if c.deleted > 0 {
+            format!(", {} {}", format_integer(c.deleted as i64), lang.t("xóa", "deleted"))
+        } else {
+            String::new()
+        }
     )
 }
 
@@ -471,7 +602,11 @@ fn import_report_text(lang: Lang, file: &std::path::Path, r: &chiso_io::ImportRe
     let c = &r.counts;
     let mut out = String::new();
     if r.errors.is_empty() {
-        let head = if r.committed { lang.t("Đã nhập", "Imported") } else { lang.t("Chạy thử (chưa ghi)", "Dry run (nothing written)") };
+        let head = if r.committed {
+            lang.t("Đã nhập", "Imported")
+        } else {
+            lang.t("Chạy thử (chưa ghi)", "Dry run (nothing written)")
+        };
         out.push_str(&format!(
             "{head} {}: {} {} — {} {}, {} {}, {} {}, {} {}\n",
             file.display(),

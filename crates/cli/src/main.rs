@@ -122,10 +122,11 @@ pub enum Command {
         /// A form code; every form when absent.
         #[arg(long)]
         form: Option<String>,
-        /// A period; each form's latest due period when absent.
+        /// Periods (';'-separated, fixed or relative: 202610, THIS_YEAR, LAST_12_WEEKS);
+        /// each form's latest due period when absent. Several periods are added up.
         #[arg(long)]
         pe: Option<String>,
-        /// Group the rates by parent unit (default) or list every unit.
+        /// List every unit instead of the rates by parent unit.
         #[arg(long)]
         units: bool,
         #[command(flatten)]

@@ -4,6 +4,11 @@ use crate::Format;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde_json::Value;
 
+/// Column headers in the chosen language, from (Vietnamese, English) pairs.
+pub fn headers(lang: crate::Lang, pairs: &[(&str, &str)]) -> Vec<String> {
+    pairs.iter().map(|(vi, en)| lang.t(vi, en).to_string()).collect()
+}
+
 /// A result ready to print: headers, rows of display texts, and its JSON form.
 pub struct Report {
     pub headers: Vec<String>,
@@ -46,4 +51,3 @@ impl Report {
         Ok(())
     }
 }
-

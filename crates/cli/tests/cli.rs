@@ -23,7 +23,11 @@ impl Db {
     /// Runs chiso and returns (exit code, stdout, stderr).
     fn run(&self, args: &[&str]) -> (i32, String, String) {
         let out = Command::new(env!("CARGO_BIN_EXE_chiso")).arg("--db").arg(&self.path).args(args).output().unwrap();
-        (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
     }
 
     fn ok(&self, args: &[&str]) -> String {

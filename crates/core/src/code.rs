@@ -19,9 +19,7 @@ pub struct CodeError(pub String);
 impl Code {
     pub fn new(s: impl Into<String>) -> Result<Self, CodeError> {
         let s = s.into();
-        let ok = !s.is_empty()
-            && s.len() <= 64
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let ok = !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if ok { Ok(Code(s)) } else { Err(CodeError(s)) }
     }
     pub fn as_str(&self) -> &str {

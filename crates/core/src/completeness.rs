@@ -1,10 +1,10 @@
 //! Completeness and timeliness: for a form and period, which assigned units
 //! reported on time, late, or not at all, and the rates per parent unit.
 
+use crate::form::ReportForm;
 use crate::metadata::Model;
 use crate::orgunit::UnitIx;
 use crate::period::{Period, WorkingCalendar};
-use crate::form::ReportForm;
 use crate::value::Submission;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -63,13 +63,18 @@ impl Rates {
     pub fn reported(&self) -> u32 {
         self.on_time + self.late
     }
-    /// Reports received ÷ reports expected, in % (None when nothing is expected).
-    pub fn reporting_rate(&self) -> Option<f64> {
-        (self.expected > 0).then(|| f64::from(self.reported()) / f64::from(self.expected) * 100.0)
+    /// Reports whose deadline has passed or that came in early: the rates'
+    /// denominator, so a report not yet due does not lower them.
+    pub fn due(&self) -> u32 {
+        self.expected - self.not_yet_due
     }
-    /// Reports received on time ÷ reports expected, in %.
+    /// Reports received ÷ reports due, in % (None when nothing is due).
+    pub fn reporting_rate(&self) -> Option<f64> {
+        (self.due() > 0).then(|| f64::from(self.reported()) / f64::from(self.due()) * 100.0)
+    }
+    /// Reports received on time ÷ reports due, in %.
     pub fn on_time_rate(&self) -> Option<f64> {
-        (self.expected > 0).then(|| f64::from(self.on_time) / f64::from(self.expected) * 100.0)
+        (self.due() > 0).then(|| f64::from(self.on_time) / f64::from(self.due()) * 100.0)
     }
     pub fn add(&mut self, status: ReportStatus) {
         self.expected += 1;
@@ -98,7 +103,14 @@ pub struct Completeness {
 }
 
 /// The status of each assigned unit open during the period.
-pub fn completeness(model: &Model, form: &ReportForm, period: &Period, submissions: &[Submission], now: NaiveDateTime, cal: &WorkingCalendar) -> Completeness {
+pub fn completeness(
+    model: &Model,
+    form: &ReportForm,
+    period: &Period,
+    submissions: &[Submission],
+    now: NaiveDateTime,
+    cal: &WorkingCalendar,
+) -> Completeness {
     let due = form.due.due_date(period, form.cutoff, cal);
     let tree = model.tree();
     let by_unit: HashMap<&str, &Submission> = submissions

@@ -66,7 +66,9 @@ impl ValueType {
                 _ => Err(bad("phải là Có hoặc Không")),
             },
             ValueType::Text => Ok(s.to_string()),
-            ValueType::Date => parse_date(s).map(|d| d.to_string()).ok_or_else(|| bad("ngày phải dạng dd/mm/yyyy hoặc yyyy-mm-dd")),
+            ValueType::Date => {
+                parse_date(s).map(|d| d.to_string()).ok_or_else(|| bad("ngày phải dạng dd/mm/yyyy hoặc yyyy-mm-dd"))
+            }
         }
     }
 }
@@ -78,16 +80,14 @@ pub fn plain(x: f64) -> String {
 
 /// "31/10/2024", "31/10/24" is refused (ambiguous century), "2024-10-31".
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .or_else(|| {
-            let parts: Vec<&str> = s.split('/').collect();
-            if parts.len() == 3 && parts[2].len() == 4 {
-                NaiveDate::from_ymd_opt(parts[2].parse().ok()?, parts[1].parse().ok()?, parts[0].parse().ok()?)
-            } else {
-                None
-            }
-        })
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| {
+        let parts: Vec<&str> = s.split('/').collect();
+        if parts.len() == 3 && parts[2].len() == 4 {
+            NaiveDate::from_ymd_opt(parts[2].parse().ok()?, parts[1].parse().ok()?, parts[0].parse().ok()?)
+        } else {
+            None
+        }
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -53,7 +53,9 @@ impl TargetEvaluation {
     pub fn progress_text(&self) -> String {
         match &self.progress {
             Some(p) => match p.ratio {
-                Some(r) if p.progress != Progress::Achieved => format!("{} (R = {})", p.progress.label_vi(), crate::number::format_number(r * 100.0, 0) + "%"),
+                Some(r) if p.progress != Progress::Achieved => {
+                    format!("{} (R = {})", p.progress.label_vi(), crate::number::format_number(r * 100.0, 0) + "%")
+                }
                 _ => p.progress.label_vi().to_string(),
             },
             None => String::new(),
@@ -76,7 +78,13 @@ fn unit_of(t: &Threshold) -> Unit {
 }
 
 /// Evaluates one target of `plan` as of `today`.
-pub fn evaluate_target(plan: &Plan, target: &Target, today: NaiveDate, measured: Measured, decimals_text: usize) -> TargetEvaluation {
+pub fn evaluate_target(
+    plan: &Plan,
+    target: &Target,
+    today: NaiveDate,
+    measured: Measured,
+    decimals_text: usize,
+) -> TargetEvaluation {
     let threshold = target.threshold.threshold();
     let deadline = target.evaluation.deadline(plan.year);
     let (outcome, as_of, result_text) = match target.measure {
@@ -121,10 +129,17 @@ pub fn evaluate_target(plan: &Plan, target: &Target, today: NaiveDate, measured:
     TargetEvaluation { target: target.clone(), deadline, verdict, result_text, value, as_of, progress, at_risk, note }
 }
 
-fn progress_of(threshold: &Threshold, measured: &Measured, outcome: &Outcome, deadline: NaiveDate) -> Option<ProgressMeasure> {
+fn progress_of(
+    threshold: &Threshold,
+    measured: &Measured,
+    outcome: &Outcome,
+    deadline: NaiveDate,
+) -> Option<ProgressMeasure> {
     let day = |d: NaiveDate| f64::from(d.num_days_from_ce_compat());
     match (measured.base, measured.current) {
-        (Some(b), Some(c)) => Some(measure_progress(threshold, day(b.date), b.value, day(c.date), c.value, day(deadline))),
+        (Some(b), Some(c)) => {
+            Some(measure_progress(threshold, day(b.date), b.value, day(c.date), c.value, day(deadline)))
+        }
         _ => {
             // Manual numeric results: progress from the plan's baseline is unknown
             // without a series; report achievement when it is already there.

@@ -79,18 +79,12 @@ pub struct ElementRef {
 impl ElementRef {
     /// A reference to the element's total.
     pub fn total(element: impl Into<String>) -> Self {
-        ElementRef {
-            element: element.into(),
-            option: None,
-        }
+        ElementRef { element: element.into(), option: None }
     }
 
     /// A reference to one disaggregation option of the element.
     pub fn option(element: impl Into<String>, option: impl Into<String>) -> Self {
-        ElementRef {
-            element: element.into(),
-            option: Some(option.into()),
-        }
+        ElementRef { element: element.into(), option: Some(option.into()) }
     }
 }
 
@@ -124,58 +118,30 @@ pub enum MissingValues {
 pub enum ExprError {
     #[error("biểu thức rỗng")]
     Empty,
-    #[error(
-        "biểu thức không hợp lệ tại vị trí {position}: ký tự '{found}' không được phép trong \"{input}\""
-    )]
-    InvalidChar {
-        position: usize,
-        found: char,
-        input: String,
-    },
+    #[error("biểu thức không hợp lệ tại vị trí {position}: ký tự '{found}' không được phép trong \"{input}\"")]
+    InvalidChar { position: usize, found: char, input: String },
     #[error(
         "biểu thức không hợp lệ tại vị trí {position}: số \"{text}\" không đúng cách viết (dùng dấu chấm cho phần thập phân, không phân cách hàng nghìn) trong \"{input}\""
     )]
-    BadNumber {
-        position: usize,
-        text: String,
-        input: String,
-    },
+    BadNumber { position: usize, text: String, input: String },
     #[error("biểu thức không hợp lệ tại vị trí {position}: thiếu '}}' trong \"{input}\"")]
     UnclosedBrace { position: usize, input: String },
     #[error(
         "biểu thức không hợp lệ tại vị trí {position}: mã \"{code}\" không hợp lệ (chỉ gồm chữ, số, '_' và '-') trong \"{input}\""
     )]
-    BadCode {
-        position: usize,
-        code: String,
-        input: String,
-    },
+    BadCode { position: usize, code: String, input: String },
     #[error(
         "biểu thức không hợp lệ tại vị trí {position}: không có hàm \"{name}\" (dùng abs, round, min, max, if) trong \"{input}\""
     )]
-    UnknownFunction {
-        position: usize,
-        name: String,
-        input: String,
-    },
+    UnknownFunction { position: usize, name: String, input: String },
     #[error(
         "biểu thức không hợp lệ tại vị trí {position}: hàm {function} cần {expected} đối số, có {found} trong \"{input}\""
     )]
-    WrongArgumentCount {
-        position: usize,
-        function: String,
-        expected: &'static str,
-        found: usize,
-        input: String,
-    },
+    WrongArgumentCount { position: usize, function: String, expected: &'static str, found: usize, input: String },
     #[error(
         "biểu thức không hợp lệ tại vị trí {position}: \"{name}\" không phải là hàm; phần tử dữ liệu viết #{{{name}}}, hằng số viết C{{{name}}} trong \"{input}\""
     )]
-    BareName {
-        position: usize,
-        name: String,
-        input: String,
-    },
+    BareName { position: usize, name: String, input: String },
     #[error(
         "biểu thức không hợp lệ tại vị trí {position}: phép so sánh chỉ được dùng làm đối số đầu tiên của if trong \"{input}\""
     )]
@@ -187,19 +153,9 @@ pub enum ExprError {
     #[error("biểu thức không hợp lệ tại vị trí {position}: thiếu ')' trong \"{input}\"")]
     MissingCloseParen { position: usize, input: String },
     #[error("biểu thức không hợp lệ tại vị trí {position}: thiếu {expected} trong \"{input}\"")]
-    Expected {
-        position: usize,
-        expected: &'static str,
-        input: String,
-    },
-    #[error(
-        "biểu thức không hợp lệ tại vị trí {position}: không mong đợi \"{found}\" trong \"{input}\""
-    )]
-    Unexpected {
-        position: usize,
-        found: String,
-        input: String,
-    },
+    Expected { position: usize, expected: &'static str, input: String },
+    #[error("biểu thức không hợp lệ tại vị trí {position}: không mong đợi \"{found}\" trong \"{input}\"")]
+    Unexpected { position: usize, found: String, input: String },
 }
 
 impl ExprError {
@@ -270,13 +226,7 @@ enum Node {
     Neg(Box<Node>),
     Bin(BinOp, Box<Node>, Box<Node>),
     Call(Func, Vec<Node>),
-    If {
-        op: CmpOp,
-        left: Box<Node>,
-        right: Box<Node>,
-        then: Box<Node>,
-        otherwise: Box<Node>,
-    },
+    If { op: CmpOp, left: Box<Node>, right: Box<Node>, then: Box<Node>, otherwise: Box<Node> },
 }
 
 /// A parsed expression. It keeps its source text, which is what it serializes to.
@@ -293,20 +243,12 @@ impl Expression {
         if tokens.is_empty() {
             return Err(ExprError::Empty);
         }
-        let mut p = Parser {
-            tokens,
-            pos: 0,
-            src,
-            last_position: src.chars().count().max(1),
-        };
+        let mut p = Parser { tokens, pos: 0, src, last_position: src.chars().count().max(1) };
         let ast = p.expr()?;
         if let Some(tok) = p.peek() {
             return Err(p.unexpected(tok));
         }
-        Ok(Expression {
-            source: src.to_string(),
-            ast,
-        })
+        Ok(Expression { source: src.to_string(), ast })
     }
 
     /// The text the expression was read from.
@@ -409,13 +351,7 @@ fn visit<'a>(node: &'a Node, f: &mut dyn FnMut(&'a Node)) {
             visit(b, f);
         }
         Node::Call(_, args) => args.iter().for_each(|a| visit(a, f)),
-        Node::If {
-            left,
-            right,
-            then,
-            otherwise,
-            ..
-        } => {
+        Node::If { left, right, then, otherwise, .. } => {
             visit(left, f);
             visit(right, f);
             visit(then, f);
@@ -469,13 +405,7 @@ fn eval_node(
                 Func::Max => vals.into_iter().reduce(f64::max),
             }
         }
-        Node::If {
-            op,
-            left,
-            right,
-            then,
-            otherwise,
-        } => {
+        Node::If { op, left, right, then, otherwise } => {
             let (l, r) = (ev(left)?, ev(right)?);
             let holds = match op {
                 CmpOp::Lt => l < r && !approx_eq(l, r),
@@ -531,13 +461,7 @@ fn write_node(node: &Node, s: &mut String) {
             }
             s.push(')');
         }
-        Node::If {
-            op,
-            left,
-            right,
-            then,
-            otherwise,
-        } => {
+        Node::If { op, left, right, then, otherwise } => {
             s.push_str("if(");
             write_node(left, s);
             s.push(' ');
@@ -596,11 +520,7 @@ fn lex(src: &str) -> Result<Vec<Token>, ExprError> {
             i += 1;
             continue;
         }
-        let single = |tok: Tok| Token {
-            tok,
-            pos,
-            text: c.to_string(),
-        };
+        let single = |tok: Tok| Token { tok, pos, text: c.to_string() };
         match c {
             '(' => out.push(single(Tok::LParen)),
             ')' => out.push(single(Tok::RParen)),
@@ -619,38 +539,24 @@ fn lex(src: &str) -> Result<Vec<Token>, ExprError> {
                     ('=', true) => CmpOp::Eq,
                     ('!', true) => CmpOp::Ne,
                     _ => {
-                        return Err(ExprError::InvalidChar {
-                            position: pos,
-                            found: c,
-                            input: input(),
-                        });
+                        return Err(ExprError::InvalidChar { position: pos, found: c, input: input() });
                     }
                 };
                 let len = if next_eq { 2 } else { 1 };
-                out.push(Token {
-                    tok: Tok::Cmp(op),
-                    pos,
-                    text: chars[i..i + len].iter().collect(),
-                });
+                out.push(Token { tok: Tok::Cmp(op), pos, text: chars[i..i + len].iter().collect() });
                 i += len;
                 continue;
             }
             '#' => {
                 let (inner, end) = braced(&chars, i + 1, src)?;
                 let r = element_ref(&inner, pos + 2, src)?;
-                out.push(Token {
-                    tok: Tok::Element(r),
-                    pos,
-                    text: chars[i..end].iter().collect(),
-                });
+                out.push(Token { tok: Tok::Element(r), pos, text: chars[i..end].iter().collect() });
                 i = end;
                 continue;
             }
             d if d.is_ascii_digit() || d == '.' => {
                 let start = i;
-                while i < chars.len()
-                    && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i].is_alphanumeric())
-                {
+                while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i].is_alphanumeric()) {
                     i += 1;
                 }
                 let text: String = chars[start..i].iter().collect();
@@ -660,17 +566,9 @@ fn lex(src: &str) -> Result<Vec<Token>, ExprError> {
                     && !text.ends_with('.');
                 let value = if ok { text.parse::<f64>().ok() } else { None };
                 match value {
-                    Some(v) => out.push(Token {
-                        tok: Tok::Num(v),
-                        pos,
-                        text,
-                    }),
+                    Some(v) => out.push(Token { tok: Tok::Num(v), pos, text }),
                     None => {
-                        return Err(ExprError::BadNumber {
-                            position: pos,
-                            text,
-                            input: input(),
-                        });
+                        return Err(ExprError::BadNumber { position: pos, text, input: input() });
                     }
                 }
                 continue;
@@ -685,11 +583,7 @@ fn lex(src: &str) -> Result<Vec<Token>, ExprError> {
                     let (inner, end) = braced(&chars, i, src)?;
                     let code = inner.trim();
                     if code.is_empty() || !code.chars().all(is_code_char) {
-                        return Err(ExprError::BadCode {
-                            position: pos + 2,
-                            code: inner,
-                            input: input(),
-                        });
+                        return Err(ExprError::BadCode { position: pos + 2, code: inner, input: input() });
                     }
                     out.push(Token {
                         tok: Tok::Constant(code.to_string()),
@@ -698,20 +592,12 @@ fn lex(src: &str) -> Result<Vec<Token>, ExprError> {
                     });
                     i = end;
                 } else {
-                    out.push(Token {
-                        tok: Tok::Ident(name.clone()),
-                        pos,
-                        text: name,
-                    });
+                    out.push(Token { tok: Tok::Ident(name.clone()), pos, text: name });
                 }
                 continue;
             }
             _ => {
-                return Err(ExprError::InvalidChar {
-                    position: pos,
-                    found: c,
-                    input: input(),
-                });
+                return Err(ExprError::InvalidChar { position: pos, found: c, input: input() });
             }
         }
         i += 1;
@@ -732,38 +618,24 @@ fn braced(chars: &[char], open: usize, src: &str) -> Result<(String, usize), Exp
     let mut j = open + 1;
     while j < chars.len() && chars[j] != '}' {
         if chars[j] == '{' || chars[j] == '#' {
-            return Err(ExprError::UnclosedBrace {
-                position: j + 1,
-                input: src.to_string(),
-            });
+            return Err(ExprError::UnclosedBrace { position: j + 1, input: src.to_string() });
         }
         j += 1;
     }
     if j >= chars.len() {
-        return Err(ExprError::UnclosedBrace {
-            position: chars.len().max(1),
-            input: src.to_string(),
-        });
+        return Err(ExprError::UnclosedBrace { position: chars.len().max(1), input: src.to_string() });
     }
     Ok((chars[open + 1..j].iter().collect(), j + 1))
 }
 
 fn element_ref(inner: &str, code_pos: usize, src: &str) -> Result<ElementRef, ExprError> {
-    let bad = || ExprError::BadCode {
-        position: code_pos,
-        code: inner.to_string(),
-        input: src.to_string(),
-    };
+    let bad = || ExprError::BadCode { position: code_pos, code: inner.to_string(), input: src.to_string() };
     let valid = |s: &str| !s.is_empty() && s.chars().all(is_code_char);
     let inner_t = inner.trim();
     match inner_t.split_once('.') {
         Some((e, o)) => {
             let (e, o) = (e.trim(), o.trim());
-            if valid(e) && valid(o) {
-                Ok(ElementRef::option(e, o))
-            } else {
-                Err(bad())
-            }
+            if valid(e) && valid(o) { Ok(ElementRef::option(e, o)) } else { Err(bad()) }
         }
         None if valid(inner_t) => Ok(ElementRef::total(inner_t)),
         None => Err(bad()),
@@ -795,15 +667,8 @@ impl Parser<'_> {
 
     fn unexpected(&self, t: Token) -> ExprError {
         match t.tok {
-            Tok::Cmp(_) => ExprError::ComparisonOutsideIf {
-                position: t.pos,
-                input: self.input(),
-            },
-            _ => ExprError::Unexpected {
-                position: t.pos,
-                found: t.text,
-                input: self.input(),
-            },
+            Tok::Cmp(_) => ExprError::ComparisonOutsideIf { position: t.pos, input: self.input() },
+            _ => ExprError::Unexpected { position: t.pos, found: t.text, input: self.input() },
         }
     }
 
@@ -865,16 +730,9 @@ impl Parser<'_> {
                 Ok(inner)
             }
             Tok::Ident(name) => {
-                let known = matches!(
-                    name.to_lowercase().as_str(),
-                    "abs" | "round" | "min" | "max" | "if"
-                );
+                let known = matches!(name.to_lowercase().as_str(), "abs" | "round" | "min" | "max" | "if");
                 if !known && self.peek_tok() != Some(&Tok::LParen) {
-                    return Err(ExprError::BareName {
-                        position: t.pos,
-                        name,
-                        input: self.input(),
-                    });
+                    return Err(ExprError::BareName { position: t.pos, name, input: self.input() });
                 }
                 self.call(&name, t.pos)
             }
@@ -882,11 +740,7 @@ impl Parser<'_> {
                 self.pos -= 1;
                 Err(match t.tok {
                     Tok::Cmp(_) => self.unexpected(t),
-                    _ => ExprError::Unexpected {
-                        position: t.pos,
-                        found: t.text,
-                        input: self.input(),
-                    },
+                    _ => ExprError::Unexpected { position: t.pos, found: t.text, input: self.input() },
                 })
             }
         }
@@ -894,25 +748,13 @@ impl Parser<'_> {
 
     fn close_paren(&mut self) -> Result<(), ExprError> {
         match self.peek() {
-            Some(Token {
-                tok: Tok::RParen, ..
-            }) => {
+            Some(Token { tok: Tok::RParen, .. }) => {
                 self.pos += 1;
                 Ok(())
             }
-            Some(
-                t @ Token {
-                    tok: Tok::Cmp(_), ..
-                },
-            ) => Err(self.unexpected(t)),
-            Some(t) => Err(ExprError::MissingCloseParen {
-                position: t.pos,
-                input: self.input(),
-            }),
-            None => Err(ExprError::MissingCloseParen {
-                position: self.last_position,
-                input: self.input(),
-            }),
+            Some(t @ Token { tok: Tok::Cmp(_), .. }) => Err(self.unexpected(t)),
+            Some(t) => Err(ExprError::MissingCloseParen { position: t.pos, input: self.input() }),
+            None => Err(ExprError::MissingCloseParen { position: self.last_position, input: self.input() }),
         }
     }
 
@@ -933,14 +775,10 @@ impl Parser<'_> {
             }
         };
         match self.peek() {
-            Some(Token {
-                tok: Tok::LParen, ..
-            }) => self.pos += 1,
+            Some(Token { tok: Tok::LParen, .. }) => self.pos += 1,
             Some(t) => {
                 return Err(ExprError::Expected {
-                    position: t.pos,
-                    expected: "'(' sau tên hàm",
-                    input: self.input(),
+                    position: t.pos, expected: "'(' sau tên hàm", input: self.input()
                 });
             }
             None => {
@@ -991,17 +829,12 @@ impl Parser<'_> {
         let cond_pos = self.peek().map(|t| t.pos).unwrap_or(self.last_position);
         let left = self.expr()?;
         let op = match self.peek() {
-            Some(Token {
-                tok: Tok::Cmp(op), ..
-            }) => {
+            Some(Token { tok: Tok::Cmp(op), .. }) => {
                 self.pos += 1;
                 op
             }
             _ => {
-                return Err(ExprError::MissingComparison {
-                    position: cond_pos,
-                    input: self.input(),
-                });
+                return Err(ExprError::MissingComparison { position: cond_pos, input: self.input() });
             }
         };
         let right = self.expr()?;
@@ -1023,13 +856,9 @@ impl Parser<'_> {
         let otherwise = branches.pop().map(Box::new);
         let then = branches.pop().map(Box::new);
         match (then, otherwise) {
-            (Some(then), Some(otherwise)) => Ok(Node::If {
-                op,
-                left: Box::new(left),
-                right: Box::new(right),
-                then,
-                otherwise,
-            }),
+            (Some(then), Some(otherwise)) => {
+                Ok(Node::If { op, left: Box::new(left), right: Box::new(right), then, otherwise })
+            }
             _ => unreachable!("two branches were checked above"),
         }
     }
@@ -1065,9 +894,7 @@ mod tests {
 
     fn eval_with(src: &str, pairs: &[(&str, f64)], missing: MissingValues) -> Option<f64> {
         let map = values(pairs);
-        Expression::parse(src)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .eval(&|r| map.get(r).copied(), &constants, missing)
+        Expression::parse(src).unwrap_or_else(|e| panic!("{e}")).eval(&|r| map.get(r).copied(), &constants, missing)
     }
 
     fn close(a: Option<f64>, b: Option<f64>) -> bool {
@@ -1116,19 +943,9 @@ mod tests {
             ("#{A} / #{B}", &[("A", 1.0), ("B", 0.0)], NeverSkip, None),
             ("#{A} / C{ZERO}", &[("A", 1.0)], NeverSkip, None),
             ("#{A} / #{B}", &[("A", 1.0)], NeverSkip, None),
-            (
-                "#{A} * C{DAYS_IN_YEAR}",
-                &[("A", 2.0)],
-                SkipIfAnyMissing,
-                Some(730.0),
-            ),
+            ("#{A} * C{DAYS_IN_YEAR}", &[("A", 2.0)], SkipIfAnyMissing, Some(730.0)),
             ("#{A} * C{UNKNOWN}", &[("A", 2.0)], NeverSkip, None),
-            (
-                "#{TRAINED} / C{CIVIL_SERVANTS} * 100",
-                &[("TRAINED", 300.0)],
-                SkipIfAnyMissing,
-                Some(25.0),
-            ),
+            ("#{TRAINED} / C{CIVIL_SERVANTS} * 100", &[("TRAINED", 300.0)], SkipIfAnyMissing, Some(25.0)),
             // missing-value strategies
             ("#{A} + #{B}", &[("A", 5.0)], SkipIfAnyMissing, None),
             ("#{A} + #{B}", &[("A", 5.0)], SkipIfAllMissing, Some(5.0)),
@@ -1138,12 +955,7 @@ mod tests {
             ("3", &[], SkipIfAllMissing, Some(3.0)),
             ("#{A} + #{A.X}", &[("A", 5.0)], SkipIfAnyMissing, None),
             // functions
-            (
-                "abs(#{A} - #{B})",
-                &[("A", 3.0), ("B", 10.0)],
-                SkipIfAnyMissing,
-                Some(7.0),
-            ),
+            ("abs(#{A} - #{B})", &[("A", 3.0), ("B", 10.0)], SkipIfAnyMissing, Some(7.0)),
             ("round(92.115, 2)", &[], SkipIfAnyMissing, Some(92.12)),
             ("round(1.005, 2)", &[], SkipIfAnyMissing, Some(1.01)),
             ("round(-2.5)", &[], SkipIfAnyMissing, Some(-3.0)),
@@ -1152,25 +964,10 @@ mod tests {
             ("min(3, 1, 2)", &[], SkipIfAnyMissing, Some(1.0)),
             ("max(3, 1, 2)", &[], SkipIfAnyMissing, Some(3.0)),
             ("max(-1)", &[], SkipIfAnyMissing, Some(-1.0)),
-            (
-                "min(#{A}, 100)",
-                &[("A", 120.0)],
-                SkipIfAnyMissing,
-                Some(100.0),
-            ),
+            ("min(#{A}, 100)", &[("A", 120.0)], SkipIfAnyMissing, Some(100.0)),
             // if
-            (
-                "if(#{B} > 0, #{A} / #{B}, 0)",
-                &[("A", 1.0), ("B", 4.0)],
-                NeverSkip,
-                Some(0.25),
-            ),
-            (
-                "if(#{B} > 0, #{A} / #{B}, 0)",
-                &[("A", 1.0), ("B", 0.0)],
-                NeverSkip,
-                Some(0.0),
-            ),
+            ("if(#{B} > 0, #{A} / #{B}, 0)", &[("A", 1.0), ("B", 4.0)], NeverSkip, Some(0.25)),
+            ("if(#{B} > 0, #{A} / #{B}, 0)", &[("A", 1.0), ("B", 0.0)], NeverSkip, Some(0.0)),
             ("if(0.1 + 0.2 == 0.3, 1, 0)", &[], NeverSkip, Some(1.0)),
             ("if(0.1 + 0.2 != 0.3, 1, 0)", &[], NeverSkip, Some(0.0)),
             ("if(1 < 1, 1, 0)", &[], NeverSkip, Some(0.0)),
@@ -1179,12 +976,7 @@ mod tests {
             ("if(1 >= 2, 1, 0)", &[], NeverSkip, Some(0.0)),
             ("if(1 + 1 > 1, 10, 20) * 2", &[], NeverSkip, Some(20.0)),
             ("if(1 > 0, 1, 1 / 0)", &[], NeverSkip, Some(1.0)),
-            (
-                "if(1 > 0, #{A}, #{B})",
-                &[("A", 1.0)],
-                SkipIfAnyMissing,
-                None,
-            ),
+            ("if(1 > 0, #{A}, #{B})", &[("A", 1.0)], SkipIfAnyMissing, None),
             ("IF(1 > 0, 1, 2)", &[], NeverSkip, Some(1.0)),
         ];
         for (src, pairs, missing, want) in table {
@@ -1202,23 +994,14 @@ mod tests {
 
     #[test]
     fn lists_references_in_order_without_repeats() {
-        let e =
-            Expression::parse("if(#{B} > 0, #{A} / #{B} * C{K}, #{A.ONLINE} + C{K} + C{J}) - #{A}")
-                .unwrap();
+        let e = Expression::parse("if(#{B} > 0, #{A} / #{B} * C{K}, #{A.ONLINE} + C{K} + C{J}) - #{A}").unwrap();
         assert_eq!(
             e.element_refs(),
-            vec![
-                ElementRef::total("B"),
-                ElementRef::total("A"),
-                ElementRef::option("A", "ONLINE"),
-            ]
+            vec![ElementRef::total("B"), ElementRef::total("A"), ElementRef::option("A", "ONLINE"),]
         );
         assert_eq!(e.constant_refs(), vec!["K".to_string(), "J".to_string()]);
         let e = Expression::parse("#{ DOSSIER-RECEIVED . ONLINE_2 }").unwrap();
-        assert_eq!(
-            e.element_refs(),
-            vec![ElementRef::option("DOSSIER-RECEIVED", "ONLINE_2")]
-        );
+        assert_eq!(e.element_refs(), vec![ElementRef::option("DOSSIER-RECEIVED", "ONLINE_2")]);
         assert_eq!(ElementRef::option("A", "B").to_string(), "#{A.B}");
     }
 
@@ -1231,42 +1014,19 @@ mod tests {
         assert_eq!(canon("-#{A} * 2"), "((-#{A}) * 2)");
         assert_eq!(canon("-(1 + 2)"), "(-(1 + 2))");
         assert_eq!(canon("2 * -3"), "(2 * (-3))");
-        assert_eq!(
-            canon("if(#{A}+1>=2*3,1,0)"),
-            "if((#{A} + 1) >= (2 * 3), 1, 0)"
-        );
+        assert_eq!(canon("if(#{A}+1>=2*3,1,0)"), "if((#{A} + 1) >= (2 * 3), 1, 0)");
     }
 
     #[test]
     fn errors_name_the_position_and_quote_the_source() {
         let table: &[(&str, usize, &str)] = &[
-            (
-                "#{A} / (#{B}",
-                12,
-                "biểu thức không hợp lệ tại vị trí 12: thiếu ')' trong \"#{A} / (#{B}\"",
-            ),
+            ("#{A} / (#{B}", 12, "biểu thức không hợp lệ tại vị trí 12: thiếu ')' trong \"#{A} / (#{B}\""),
             ("", 0, "biểu thức rỗng"),
             ("   ", 0, "biểu thức rỗng"),
-            (
-                "1 +",
-                3,
-                "biểu thức không hợp lệ tại vị trí 3: thiếu một số, một tham chiếu hoặc '(' trong \"1 +\"",
-            ),
-            (
-                "1 + * 2",
-                5,
-                "biểu thức không hợp lệ tại vị trí 5: không mong đợi \"*\" trong \"1 + * 2\"",
-            ),
-            (
-                "(1 + 2))",
-                8,
-                "biểu thức không hợp lệ tại vị trí 8: không mong đợi \")\" trong \"(1 + 2))\"",
-            ),
-            (
-                "1 2",
-                3,
-                "biểu thức không hợp lệ tại vị trí 3: không mong đợi \"2\" trong \"1 2\"",
-            ),
+            ("1 +", 3, "biểu thức không hợp lệ tại vị trí 3: thiếu một số, một tham chiếu hoặc '(' trong \"1 +\""),
+            ("1 + * 2", 5, "biểu thức không hợp lệ tại vị trí 5: không mong đợi \"*\" trong \"1 + * 2\""),
+            ("(1 + 2))", 8, "biểu thức không hợp lệ tại vị trí 8: không mong đợi \")\" trong \"(1 + 2))\""),
+            ("1 2", 3, "biểu thức không hợp lệ tại vị trí 3: không mong đợi \"2\" trong \"1 2\""),
             (
                 "#{A} > 0",
                 6,
@@ -1297,31 +1057,15 @@ mod tests {
                 16,
                 "biểu thức không hợp lệ tại vị trí 16: phép so sánh chỉ được dùng làm đối số đầu tiên của if trong \"if(1 > 0, 2, 3 > 1)\"",
             ),
-            (
-                "abs(1, 2)",
-                1,
-                "biểu thức không hợp lệ tại vị trí 1: hàm abs cần 1 đối số, có 2 trong \"abs(1, 2)\"",
-            ),
-            (
-                "min()",
-                1,
-                "biểu thức không hợp lệ tại vị trí 1: hàm min cần ít nhất 1 đối số, có 0 trong \"min()\"",
-            ),
+            ("abs(1, 2)", 1, "biểu thức không hợp lệ tại vị trí 1: hàm abs cần 1 đối số, có 2 trong \"abs(1, 2)\""),
+            ("min()", 1, "biểu thức không hợp lệ tại vị trí 1: hàm min cần ít nhất 1 đối số, có 0 trong \"min()\""),
             (
                 "sqrt(4)",
                 1,
                 "biểu thức không hợp lệ tại vị trí 1: không có hàm \"sqrt\" (dùng abs, round, min, max, if) trong \"sqrt(4)\"",
             ),
-            (
-                "abs 4",
-                5,
-                "biểu thức không hợp lệ tại vị trí 5: thiếu '(' sau tên hàm trong \"abs 4\"",
-            ),
-            (
-                "#{A",
-                3,
-                "biểu thức không hợp lệ tại vị trí 3: thiếu '}' trong \"#{A\"",
-            ),
+            ("abs 4", 5, "biểu thức không hợp lệ tại vị trí 5: thiếu '(' sau tên hàm trong \"abs 4\""),
+            ("#{A", 3, "biểu thức không hợp lệ tại vị trí 3: thiếu '}' trong \"#{A\""),
             (
                 "#{A B}",
                 3,
@@ -1342,21 +1086,13 @@ mod tests {
                 3,
                 "biểu thức không hợp lệ tại vị trí 3: mã \"A.B.C\" không hợp lệ (chỉ gồm chữ, số, '_' và '-') trong \"#{A.B.C}\"",
             ),
-            (
-                "#A",
-                2,
-                "biểu thức không hợp lệ tại vị trí 2: thiếu '{' sau '#' trong \"#A\"",
-            ),
+            ("#A", 2, "biểu thức không hợp lệ tại vị trí 2: thiếu '{' sau '#' trong \"#A\""),
             (
                 "C{}",
                 3,
                 "biểu thức không hợp lệ tại vị trí 3: mã \"\" không hợp lệ (chỉ gồm chữ, số, '_' và '-') trong \"C{}\"",
             ),
-            (
-                "1,5 * 2",
-                2,
-                "biểu thức không hợp lệ tại vị trí 2: không mong đợi \",\" trong \"1,5 * 2\"",
-            ),
+            ("1,5 * 2", 2, "biểu thức không hợp lệ tại vị trí 2: không mong đợi \",\" trong \"1,5 * 2\""),
             (
                 "1.2.3",
                 1,
@@ -1367,16 +1103,8 @@ mod tests {
                 1,
                 "biểu thức không hợp lệ tại vị trí 1: số \"2x\" không đúng cách viết (dùng dấu chấm cho phần thập phân, không phân cách hàng nghìn) trong \"2x\"",
             ),
-            (
-                "1 = 2",
-                3,
-                "biểu thức không hợp lệ tại vị trí 3: ký tự '=' không được phép trong \"1 = 2\"",
-            ),
-            (
-                "1 % 2",
-                3,
-                "biểu thức không hợp lệ tại vị trí 3: ký tự '%' không được phép trong \"1 % 2\"",
-            ),
+            ("1 = 2", 3, "biểu thức không hợp lệ tại vị trí 3: ký tự '=' không được phép trong \"1 = 2\""),
+            ("1 % 2", 3, "biểu thức không hợp lệ tại vị trí 3: ký tự '%' không được phép trong \"1 % 2\""),
             (
                 "DOSSIER + 1",
                 1,
@@ -1387,16 +1115,8 @@ mod tests {
                 1,
                 "biểu thức không hợp lệ tại vị trí 1: không có hàm \"tổng\" (dùng abs, round, min, max, if) trong \"tổng(1)\"",
             ),
-            (
-                "(1 + 2",
-                6,
-                "biểu thức không hợp lệ tại vị trí 6: thiếu ')' trong \"(1 + 2\"",
-            ),
-            (
-                "(1 + 2 3)",
-                8,
-                "biểu thức không hợp lệ tại vị trí 8: thiếu ')' trong \"(1 + 2 3)\"",
-            ),
+            ("(1 + 2", 6, "biểu thức không hợp lệ tại vị trí 6: thiếu ')' trong \"(1 + 2\""),
+            ("(1 + 2 3)", 8, "biểu thức không hợp lệ tại vị trí 8: thiếu ')' trong \"(1 + 2 3)\""),
         ];
         for (src, pos, msg) in table {
             let err = Expression::parse(src).expect_err(src);
@@ -1416,10 +1136,7 @@ mod tests {
         assert_eq!(e.to_string(), "#{A} / #{B} * 100");
         let err = serde_json::from_str::<Expression>("\"#{A} / (#{B}\"").unwrap_err();
         assert!(err.to_string().contains("thiếu ')'"), "{err}");
-        assert_eq!(
-            serde_json::to_string(&MissingValues::SkipIfAllMissing).unwrap(),
-            "\"skip_if_all_missing\""
-        );
+        assert_eq!(serde_json::to_string(&MissingValues::SkipIfAllMissing).unwrap(), "\"skip_if_all_missing\"");
         let parsed: Expression = "1 + 1".parse().unwrap();
         assert_eq!(parsed.source(), "1 + 1");
     }
@@ -1432,21 +1149,13 @@ mod tests {
 
     fn arb_node() -> impl Strategy<Value = Node> {
         let leaf = prop_oneof![
-            (0u32..1_000_000u32, 0u32..4u32)
-                .prop_map(|(n, d)| Node::Num(n as f64 / 10f64.powi(d as i32))),
-            (code(), proptest::option::of(code())).prop_map(|(e, o)| Node::Element(ElementRef {
-                element: e,
-                option: o
-            })),
+            (0u32..1_000_000u32, 0u32..4u32).prop_map(|(n, d)| Node::Num(n as f64 / 10f64.powi(d as i32))),
+            (code(), proptest::option::of(code()))
+                .prop_map(|(e, o)| Node::Element(ElementRef { element: e, option: o })),
             code().prop_map(Node::Constant),
         ];
         leaf.prop_recursive(5, 48, 4, |inner| {
-            let op = prop_oneof![
-                Just(BinOp::Add),
-                Just(BinOp::Sub),
-                Just(BinOp::Mul),
-                Just(BinOp::Div)
-            ];
+            let op = prop_oneof![Just(BinOp::Add), Just(BinOp::Sub), Just(BinOp::Mul), Just(BinOp::Div)];
             let cmp = prop_oneof![
                 Just(CmpOp::Lt),
                 Just(CmpOp::Le),
@@ -1457,27 +1166,18 @@ mod tests {
             ];
             prop_oneof![
                 inner.clone().prop_map(|x| Node::Neg(Box::new(x))),
-                (op, inner.clone(), inner.clone()).prop_map(|(op, a, b)| Node::Bin(
-                    op,
-                    Box::new(a),
-                    Box::new(b)
-                )),
+                (op, inner.clone(), inner.clone()).prop_map(|(op, a, b)| Node::Bin(op, Box::new(a), Box::new(b))),
                 inner.clone().prop_map(|x| Node::Call(Func::Abs, vec![x])),
-                (inner.clone(), inner.clone())
-                    .prop_map(|(x, d)| Node::Call(Func::Round, vec![x, d])),
-                proptest::collection::vec(inner.clone(), 1..4)
-                    .prop_map(|v| Node::Call(Func::Min, v)),
-                proptest::collection::vec(inner.clone(), 1..4)
-                    .prop_map(|v| Node::Call(Func::Max, v)),
-                (cmp, inner.clone(), inner.clone(), inner.clone(), inner).prop_map(
-                    |(op, l, r, a, b)| Node::If {
-                        op,
-                        left: Box::new(l),
-                        right: Box::new(r),
-                        then: Box::new(a),
-                        otherwise: Box::new(b),
-                    }
-                ),
+                (inner.clone(), inner.clone()).prop_map(|(x, d)| Node::Call(Func::Round, vec![x, d])),
+                proptest::collection::vec(inner.clone(), 1..4).prop_map(|v| Node::Call(Func::Min, v)),
+                proptest::collection::vec(inner.clone(), 1..4).prop_map(|v| Node::Call(Func::Max, v)),
+                (cmp, inner.clone(), inner.clone(), inner.clone(), inner).prop_map(|(op, l, r, a, b)| Node::If {
+                    op,
+                    left: Box::new(l),
+                    right: Box::new(r),
+                    then: Box::new(a),
+                    otherwise: Box::new(b),
+                }),
             ]
         })
     }

@@ -10,23 +10,23 @@
 //! function of its arguments, so every shell (store, analytics, io, web, CLI,
 //! documents) computes the same figure the same way.
 
-pub mod number;
-pub mod period;
-pub mod expr;
-pub mod threshold;
-pub mod verdict;
-pub mod code;
-pub mod orgunit;
-pub mod element;
-pub mod indicator;
-pub mod rule;
-pub mod form;
-pub mod plan;
-pub mod value;
-pub mod metadata;
 pub mod aggregate;
+pub mod code;
 pub mod completeness;
-pub mod validate;
+pub mod element;
 pub mod evaluation;
+pub mod expr;
+pub mod form;
+pub mod indicator;
+pub mod metadata;
+pub mod number;
+pub mod orgunit;
+pub mod period;
+pub mod plan;
+pub mod rule;
+pub mod threshold;
+pub mod validate;
+pub mod value;
+pub mod verdict;
 
 pub use code::Code;

@@ -48,6 +48,45 @@ pub struct Metadata {
     pub plans: Vec<Plan>,
 }
 
+impl Metadata {
+    /// `self` with the objects of `bundle` merged in by code: an object with a
+    /// code already present replaces it in place, a new one is appended; levels
+    /// go by their number and the deployment name is replaced when the bundle
+    /// has one. This is what `MetadataMode::Merge` stores, so a partial bundle
+    /// (new communes under an existing district) can be validated before saving.
+    pub fn merge(mut self, bundle: Metadata) -> Metadata {
+        fn merge<T, K: Eq + std::hash::Hash>(into: &mut Vec<T>, from: Vec<T>, key: impl Fn(&T) -> K) {
+            let mut at: std::collections::HashMap<K, usize> =
+                into.iter().enumerate().map(|(i, x)| (key(x), i)).collect();
+            for item in from {
+                match at.get(&key(&item)) {
+                    Some(&i) => into[i] = item,
+                    None => {
+                        at.insert(key(&item), into.len());
+                        into.push(item);
+                    }
+                }
+            }
+        }
+        if bundle.name.is_some() {
+            self.name = bundle.name;
+        }
+        merge(&mut self.levels, bundle.levels, |l| l.level);
+        merge(&mut self.unit_kinds, bundle.unit_kinds, |x| x.code.clone());
+        merge(&mut self.org_units, bundle.org_units, |x| x.code.clone());
+        merge(&mut self.unit_groups, bundle.unit_groups, |x| x.code.clone());
+        merge(&mut self.pillars, bundle.pillars, |x| x.code.clone());
+        merge(&mut self.disaggregations, bundle.disaggregations, |x| x.code.clone());
+        merge(&mut self.data_elements, bundle.data_elements, |x| x.code.clone());
+        merge(&mut self.indicators, bundle.indicators, |x| x.code.clone());
+        merge(&mut self.constants, bundle.constants, |x| x.code.clone());
+        merge(&mut self.validation_rules, bundle.validation_rules, |x| x.code.clone());
+        merge(&mut self.forms, bundle.forms, |x| x.code.clone());
+        merge(&mut self.plans, bundle.plans, |x| x.code.clone());
+        self
+    }
+}
+
 /// One problem in a metadata bundle, with where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MetadataError {
@@ -81,7 +120,12 @@ pub struct Model {
     constants: HashMap<Code, f64>,
 }
 
-fn index_of<T>(items: &[T], code: impl Fn(&T) -> &Code, list: &str, errs: &mut Vec<MetadataError>) -> HashMap<Code, usize> {
+fn index_of<T>(
+    items: &[T],
+    code: impl Fn(&T) -> &Code,
+    list: &str,
+    errs: &mut Vec<MetadataError>,
+) -> HashMap<Code, usize> {
     let mut map = HashMap::with_capacity(items.len());
     for (i, it) in items.iter().enumerate() {
         if map.insert(code(it).clone(), i).is_some() {
@@ -94,7 +138,8 @@ fn index_of<T>(items: &[T], code: impl Fn(&T) -> &Code, list: &str, errs: &mut V
 impl Model {
     pub fn new(meta: Metadata) -> Result<Model, MetadataErrors> {
         let mut errs = Vec::new();
-        let err = |errs: &mut Vec<MetadataError>, place: String, message: String| errs.push(MetadataError { place, message });
+        let err =
+            |errs: &mut Vec<MetadataError>, place: String, message: String| errs.push(MetadataError { place, message });
 
         let tree = match OrgUnitTree::new(meta.org_units.clone()) {
             Ok(t) => t,
@@ -122,7 +167,9 @@ impl Model {
             for m in &g.members {
                 match tree.index(m.as_str()) {
                     Some(ix) => members.push(ix),
-                    None => err(&mut errs, format!("unit_groups[{}].members", g.code), format!("đơn vị {m} không tồn tại")),
+                    None => {
+                        err(&mut errs, format!("unit_groups[{}].members", g.code), format!("đơn vị {m} không tồn tại"))
+                    }
                 }
             }
             members.sort_unstable();
@@ -151,7 +198,11 @@ impl Model {
             if let Some(d) = &e.disaggregation
                 && !disaggregations.contains_key(d)
             {
-                err(&mut errs, format!("data_elements[{}].disaggregation", e.code), format!("phân tổ {d} không tồn tại"));
+                err(
+                    &mut errs,
+                    format!("data_elements[{}].disaggregation", e.code),
+                    format!("phân tổ {d} không tồn tại"),
+                );
             }
             if let Some(p) = &e.pillar
                 && !pillars.contains(p)
@@ -162,17 +213,22 @@ impl Model {
         let check_expr = |errs: &mut Vec<MetadataError>, place: String, x: &Expression| {
             for r in x.element_refs() {
                 match elements.get(&*r.element) {
-                    None => errs.push(MetadataError { place: place.clone(), message: format!("chỉ tiêu dữ liệu #{{{}}} không tồn tại", r.element) }),
+                    None => errs.push(MetadataError {
+                        place: place.clone(),
+                        message: format!("chỉ tiêu dữ liệu #{{{}}} không tồn tại", r.element),
+                    }),
                     Some(&i) => {
                         if let Some(o) = &r.option {
                             let de = &meta.data_elements[i];
-                            let ok = de
-                                .disaggregation
-                                .as_ref()
-                                .and_then(|d| disaggregations.get(d))
-                                .is_some_and(|&di| meta.disaggregations[di].options.iter().any(|opt| opt.code.as_str() == o));
+                            let ok =
+                                de.disaggregation.as_ref().and_then(|d| disaggregations.get(d)).is_some_and(|&di| {
+                                    meta.disaggregations[di].options.iter().any(|opt| opt.code.as_str() == o)
+                                });
                             if !ok {
-                                errs.push(MetadataError { place: place.clone(), message: format!("#{{{}.{}}}: phân tổ không có lựa chọn {o}", r.element, o) });
+                                errs.push(MetadataError {
+                                    place: place.clone(),
+                                    message: format!("#{{{}.{}}}: phân tổ không có lựa chọn {o}", r.element, o),
+                                });
                             }
                         }
                     }
@@ -180,7 +236,10 @@ impl Model {
             }
             for c in x.constant_refs() {
                 if !constants.contains_key(c.as_str()) {
-                    errs.push(MetadataError { place: place.clone(), message: format!("hằng số C{{{c}}} không tồn tại") });
+                    errs.push(MetadataError {
+                        place: place.clone(),
+                        message: format!("hằng số C{{{c}}} không tồn tại"),
+                    });
                 }
             }
         };
@@ -205,7 +264,11 @@ impl Model {
         for f in &meta.forms {
             for e in f.elements() {
                 if !elements.contains_key(e) {
-                    err(&mut errs, format!("forms[{}].sections", f.code), format!("chỉ tiêu dữ liệu {e} không tồn tại"));
+                    err(
+                        &mut errs,
+                        format!("forms[{}].sections", f.code),
+                        format!("chỉ tiêu dữ liệu {e} không tồn tại"),
+                    );
                 }
             }
             for u in &f.units {
@@ -340,7 +403,9 @@ impl Model {
         match (self.element(&r.element), &r.option) {
             (None, _) => false,
             (Some(_), None) => true,
-            (Some(_), Some(o)) => self.element_disaggregation(&r.element).is_some_and(|d| d.options.iter().any(|x| x.code.as_str() == o)),
+            (Some(_), Some(o)) => {
+                self.element_disaggregation(&r.element).is_some_and(|d| d.options.iter().any(|x| x.code.as_str() == o))
+            }
         }
     }
 }

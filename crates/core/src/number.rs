@@ -99,16 +99,11 @@ pub fn parse_number(s: &str) -> Result<f64, NumberError> {
     if body.is_empty() {
         return Err(NumberError::Malformed { input });
     }
-    if let Some(ch) = body
-        .chars()
-        .find(|c| !(c.is_ascii_digit() || *c == '.' || *c == ',' || is_space_separator(*c)))
-    {
+    if let Some(ch) = body.chars().find(|c| !(c.is_ascii_digit() || *c == '.' || *c == ',' || is_space_separator(*c))) {
         return Err(NumberError::InvalidChar { input, ch });
     }
 
-    let malformed = || NumberError::Malformed {
-        input: input.clone(),
-    };
+    let malformed = || NumberError::Malformed { input: input.clone() };
 
     let commas = body.matches(',').count();
     let (int_digits, frac_digits): (String, String) = if commas > 1 {
@@ -123,10 +118,7 @@ pub fn parse_number(s: &str) -> Result<f64, NumberError> {
     } else {
         let dots = body.matches('.').count();
         if dots >= 2 {
-            (
-                read_grouped(body).map_err(|e| e.into_error(&input))?,
-                String::new(),
-            )
+            (read_grouped(body).map_err(|e| e.into_error(&input))?, String::new())
         } else if dots == 1 {
             let (left, right) = body.split_once('.').ok_or_else(malformed)?;
             let left_plain = !left.is_empty() && left.chars().all(|c| c.is_ascii_digit());
@@ -145,20 +137,13 @@ pub fn parse_number(s: &str) -> Result<f64, NumberError> {
                 (int, right.to_string())
             }
         } else {
-            (
-                read_grouped(body).map_err(|e| e.into_error(&input))?,
-                String::new(),
-            )
+            (read_grouped(body).map_err(|e| e.into_error(&input))?, String::new())
         }
     };
     if int_digits.is_empty() {
         return Err(malformed());
     }
-    let plain = if frac_digits.is_empty() {
-        int_digits
-    } else {
-        format!("{int_digits}.{frac_digits}")
-    };
+    let plain = if frac_digits.is_empty() { int_digits } else { format!("{int_digits}.{frac_digits}") };
     let value: f64 = plain.parse().map_err(|_| malformed())?;
     Ok(if negative { -value } else { value })
 }
@@ -172,12 +157,8 @@ enum GroupError {
 impl GroupError {
     fn into_error(self, input: &str) -> NumberError {
         match self {
-            GroupError::Malformed => NumberError::Malformed {
-                input: input.to_string(),
-            },
-            GroupError::BadGrouping => NumberError::BadGrouping {
-                input: input.to_string(),
-            },
+            GroupError::Malformed => NumberError::Malformed { input: input.to_string() },
+            GroupError::BadGrouping => NumberError::BadGrouping { input: input.to_string() },
         }
     }
 }
@@ -194,21 +175,10 @@ fn read_grouped(s: &str) -> Result<String, GroupError> {
         return Err(GroupError::Malformed);
     }
     if !has_dot && !has_space {
-        return if s.chars().all(|c| c.is_ascii_digit()) {
-            Ok(s.to_string())
-        } else {
-            Err(GroupError::Malformed)
-        };
+        return if s.chars().all(|c| c.is_ascii_digit()) { Ok(s.to_string()) } else { Err(GroupError::Malformed) };
     }
-    let groups: Vec<&str> = if has_dot {
-        s.split('.').collect()
-    } else {
-        s.split(is_space_separator).collect()
-    };
-    if groups
-        .iter()
-        .any(|g| g.is_empty() || !g.chars().all(|c| c.is_ascii_digit()))
-    {
+    let groups: Vec<&str> = if has_dot { s.split('.').collect() } else { s.split(is_space_separator).collect() };
+    if groups.iter().any(|g| g.is_empty() || !g.chars().all(|c| c.is_ascii_digit())) {
         return Err(GroupError::Malformed);
     }
     let first = groups[0];
@@ -234,11 +204,7 @@ fn round_decimal(x: f64, decimals: i32) -> Rounded {
     let repr = format!("{}", x.abs());
     let (int_repr, frac_repr) = repr.split_once('.').unwrap_or((repr.as_str(), ""));
     let int_repr = int_repr.trim_start_matches('0');
-    let mut digits: Vec<u8> = int_repr
-        .bytes()
-        .chain(frac_repr.bytes())
-        .map(|b| b - b'0')
-        .collect();
+    let mut digits: Vec<u8> = int_repr.bytes().chain(frac_repr.bytes()).map(|b| b - b'0').collect();
     let mut point = int_repr.len() as i64;
     let keep = point + i64::from(decimals);
     let mut kept: Vec<u8> = if keep < 0 {
@@ -280,18 +246,10 @@ fn round_decimal(x: f64, decimals: i32) -> Rounded {
         frac.push('0');
     }
     frac.truncate(want);
-    let int = if int.is_empty() {
-        "0".to_string()
-    } else {
-        int.trim_start_matches('0').to_string()
-    };
+    let int = if int.is_empty() { "0".to_string() } else { int.trim_start_matches('0').to_string() };
     let int = if int.is_empty() { "0".to_string() } else { int };
     let zero = int == "0" && frac.chars().all(|c| c == '0');
-    Rounded {
-        negative: x < 0.0 && !zero,
-        int,
-        frac,
-    }
+    Rounded { negative: x < 0.0 && !zero, int, frac }
 }
 
 /// Rounds half away from zero at `decimals` places on the decimal digits a person
@@ -304,11 +262,7 @@ pub fn round_half_away(x: f64, decimals: i32) -> f64 {
     }
     let decimals = decimals.clamp(-308, 300);
     let r = round_decimal(x, decimals);
-    let plain = if r.frac.is_empty() {
-        r.int
-    } else {
-        format!("{}.{}", r.int, r.frac)
-    };
+    let plain = if r.frac.is_empty() { r.int } else { format!("{}.{}", r.int, r.frac) };
     let v: f64 = plain.parse().unwrap_or(x);
     if r.negative { -v } else { v }
 }
@@ -360,11 +314,7 @@ pub fn format_percent(x: f64, decimals: usize) -> String {
 pub fn format_integer(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let grouped = group_thousands(&digits);
-    if n < 0 {
-        format!("-{grouped}")
-    } else {
-        grouped
-    }
+    if n < 0 { format!("-{grouped}") } else { grouped }
 }
 
 /// Writes `x` with at most `max_decimals` decimals and no trailing zeros:
@@ -372,11 +322,7 @@ pub fn format_integer(n: i64) -> String {
 /// `format_auto(92.125, 2) == "92,13"`.
 pub fn format_auto(x: f64, max_decimals: usize) -> String {
     let s = format_number(x, max_decimals);
-    if s.contains(',') {
-        s.trim_end_matches('0').trim_end_matches(',').to_string()
-    } else {
-        s
-    }
+    if s.contains(',') { s.trim_end_matches('0').trim_end_matches(',').to_string() } else { s }
 }
 
 /// An amount held in millions of đồng, stated in billions as plan texts do:
@@ -447,18 +393,9 @@ mod tests {
             ("   ", "chưa có số: \"   \""),
             ("%", "chưa có số: \"%\""),
             ("1.20.5", "nhóm hàng nghìn phải có đủ 3 chữ số: \"1.20.5\""),
-            (
-                "1.2345.678",
-                "nhóm hàng nghìn phải có đủ 3 chữ số: \"1.2345.678\"",
-            ),
-            (
-                "1234.567.890",
-                "nhóm hàng nghìn phải có đủ 3 chữ số: \"1234.567.890\"",
-            ),
-            (
-                "0.205.780",
-                "nhóm hàng nghìn phải có đủ 3 chữ số: \"0.205.780\"",
-            ),
+            ("1.2345.678", "nhóm hàng nghìn phải có đủ 3 chữ số: \"1.2345.678\""),
+            ("1234.567.890", "nhóm hàng nghìn phải có đủ 3 chữ số: \"1234.567.890\""),
+            ("0.205.780", "nhóm hàng nghìn phải có đủ 3 chữ số: \"0.205.780\""),
             ("12 34", "nhóm hàng nghìn phải có đủ 3 chữ số: \"12 34\""),
             ("1e3", "không phải số: \"1e3\" (ký tự 'e' không hợp lệ)"),
             ("abc", "không phải số: \"abc\" (ký tự 'a' không hợp lệ)"),

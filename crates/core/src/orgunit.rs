@@ -152,10 +152,7 @@ impl OrgUnitTree {
         }
         let mut slots: Vec<Option<OrgUnit>> = units.into_iter().map(Some).collect();
         let sorted: Vec<OrgUnit> = order.iter().map(|&i| slots[i].take().expect("each unit once")).collect();
-        let parent: Vec<Option<UnitIx>> = sorted
-            .iter()
-            .map(|u| u.parent.as_ref().map(|p| pos[given[p]]))
-            .collect();
+        let parent: Vec<Option<UnitIx>> = sorted.iter().map(|u| u.parent.as_ref().map(|p| pos[given[p]])).collect();
         let level: Vec<u8> = order.iter().map(|&i| level_of[i]).collect();
         let mut children: Vec<Vec<UnitIx>> = vec![Vec::new(); n];
         for (ix, p) in parent.iter().enumerate() {

@@ -99,7 +99,9 @@ impl TryFrom<MeasureRepr> for Measure {
             MeasureRepr::Indicator { indicator } => Ok(Measure::Indicator(indicator)),
             MeasureRepr::Element { element } => Ok(Measure::Element(element)),
             MeasureRepr::Word(w) if w == "manual" => Ok(Measure::Manual),
-            MeasureRepr::Word(w) => Err(format!("cách đo \"{w}\" không hợp lệ (cần {{ indicator: MÃ }}, {{ element: MÃ }} hoặc manual)")),
+            MeasureRepr::Word(w) => {
+                Err(format!("cách đo \"{w}\" không hợp lệ (cần {{ indicator: MÃ }}, {{ element: MÃ }} hoặc manual)"))
+            }
         }
     }
 }
@@ -170,19 +172,21 @@ impl EvaluationTime {
 }
 
 fn month_end(y: i32, m: u32) -> Option<NaiveDate> {
-    let first_next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(y, m + 1, 1)? };
+    let first_next =
+        if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(y, m + 1, 1)? };
     first_next.pred_opt()
 }
 
 fn parse_deadline(lower: &str) -> Option<NaiveDate> {
     let before = lower.starts_with("trước");
-    let nums: Vec<u32> = lower
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| s.parse().ok())
-        .collect();
+    let nums: Vec<u32> =
+        lower.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect();
     let roman = |s: &str| -> Option<u32> {
-        ["iv", "iii", "ii", "i"].iter().zip([4, 3, 2, 1]).find(|(r, _)| s.contains(&format!("quý {r}/"))).map(|(_, q)| q)
+        ["iv", "iii", "ii", "i"]
+            .iter()
+            .zip([4, 3, 2, 1])
+            .find(|(r, _)| s.contains(&format!("quý {r}/")))
+            .map(|(_, q)| q)
     };
     if let Ok(p) = lower.trim().parse::<Period>() {
         return Some(p.end());
@@ -203,7 +207,11 @@ fn parse_deadline(lower: &str) -> Option<NaiveDate> {
     }
     if lower.contains("năm") && !lower.contains("tháng") {
         let y = *nums.iter().find(|&&n| n > 1900)? as i32;
-        return Some(if before && !lower.contains("cuối") { NaiveDate::from_ymd_opt(y, 1, 1)?.pred_opt()? } else { month_end(y, 12)? });
+        return Some(if before && !lower.contains("cuối") {
+            NaiveDate::from_ymd_opt(y, 1, 1)?.pred_opt()?
+        } else {
+            month_end(y, 12)?
+        });
     }
     // mm/yyyy with or without "tháng"
     if nums.len() == 2 && (1..=12).contains(&nums[0]) && nums[1] > 1900 {

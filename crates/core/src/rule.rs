@@ -112,8 +112,14 @@ fn is_skip_any(m: &MissingValues) -> bool {
 /// The result of checking one rule on one unit and period.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RuleOutcome {
-    Holds { left: f64, right: f64 },
-    Violated { left: f64, right: f64 },
+    Holds {
+        left: f64,
+        right: f64,
+    },
+    Violated {
+        left: f64,
+        right: f64,
+    },
     /// Not checked: values missing under the rule's missing-value strategy.
     Skipped,
 }
@@ -129,7 +135,11 @@ impl ValidationRule {
         refs
     }
 
-    pub fn check(&self, values: &dyn Fn(&ElementRef) -> Option<f64>, constants: &dyn Fn(&str) -> Option<f64>) -> RuleOutcome {
+    pub fn check(
+        &self,
+        values: &dyn Fn(&ElementRef) -> Option<f64>,
+        constants: &dyn Fn(&str) -> Option<f64>,
+    ) -> RuleOutcome {
         if self.missing == MissingValues::SkipIfAllMissing && self.element_refs().iter().all(|r| values(r).is_none()) {
             return RuleOutcome::Skipped;
         }

@@ -100,10 +100,7 @@ pub enum Comparator {
 impl Comparator {
     /// True for at least, more than and reach; false for at most and less than.
     pub fn higher_is_better(self) -> bool {
-        matches!(
-            self,
-            Comparator::AtLeast | Comparator::MoreThan | Comparator::Reach
-        )
+        matches!(self, Comparator::AtLeast | Comparator::MoreThan | Comparator::Reach)
     }
 
     /// True for the strict comparators (more than, less than).
@@ -141,11 +138,7 @@ pub enum Unit {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Threshold {
     /// A figure to reach, exceed or stay under.
-    Numeric {
-        comparator: Comparator,
-        value: f64,
-        unit: Unit,
-    },
+    Numeric { comparator: Comparator, value: f64, unit: Unit },
     /// Something to be done: "Công bố chính thức nền tảng dữ liệu số nông nghiệp".
     Milestone { label: String },
 }
@@ -213,10 +206,7 @@ pub enum ThresholdError {
         "chỉ tiêu có nhiều ngưỡng ({}), cần tách thành các chỉ tiêu riêng: \"{phrase}\"",
         .numbers.join(", ")
     )]
-    SeveralNumbers {
-        phrase: String,
-        numbers: Vec<String>,
-    },
+    SeveralNumbers { phrase: String, numbers: Vec<String> },
     /// The phrase's figure is not a well-formed number.
     #[error("ngưỡng chỉ tiêu \"{phrase}\": {reason}")]
     BadNumber { phrase: String, reason: NumberError },
@@ -256,10 +246,7 @@ fn tone_index(mark: char) -> Option<usize> {
 
 /// (row, tone) of a lowercase Vietnamese vowel.
 fn vowel_position(c: char) -> Option<(usize, usize)> {
-    TONE_ROWS
-        .iter()
-        .enumerate()
-        .find_map(|(r, row)| row.chars().position(|x| x == c).map(|t| (r, t)))
+    TONE_ROWS.iter().enumerate().find_map(|(r, row)| row.chars().position(|x| x == c).map(|t| (r, t)))
 }
 
 fn vowel_at(row: usize, tone: usize) -> Option<char> {
@@ -298,17 +285,12 @@ fn fold(s: &str) -> String {
     out.into_iter().collect()
 }
 
-const PUNCTUATION: &[char] = &[
-    ',', ';', ':', '.', '!', '?', '(', ')', '[', ']', '"', '\'', '“', '”', '‘', '’', '…', '-', '–',
-    '—', '/',
-];
+const PUNCTUATION: &[char] =
+    &[',', ';', ':', '.', '!', '?', '(', ')', '[', ']', '"', '\'', '“', '”', '‘', '’', '…', '-', '–', '—', '/'];
 
 /// Words of a folded text, with surrounding punctuation removed.
 fn words(s: &str) -> Vec<&str> {
-    s.split(char::is_whitespace)
-        .map(|w| w.trim_matches(PUNCTUATION))
-        .filter(|w| !w.is_empty())
-        .collect()
+    s.split(char::is_whitespace).map(|w| w.trim_matches(PUNCTUATION)).filter(|w| !w.is_empty()).collect()
 }
 
 fn ends_with_words(ws: &[&str], phrase: &str) -> bool {
@@ -507,23 +489,8 @@ const QUALIFIERS: &[(&str, Qualifier)] = {
 
 /// Words after which a number is a code, a date or a level, not a threshold
 /// (unless followed by `%`).
-const NOT_A_FIGURE_AFTER: &[&str] = &[
-    "số",
-    "năm",
-    "tháng",
-    "ngày",
-    "quý",
-    "tuần",
-    "mức",
-    "cấp",
-    "độ",
-    "đoạn",
-    "khóa",
-    "khoá",
-    "thứ",
-    "bản",
-    "đề án",
-];
+const NOT_A_FIGURE_AFTER: &[&str] =
+    &["số", "năm", "tháng", "ngày", "quý", "tuần", "mức", "cấp", "độ", "đoạn", "khóa", "khoá", "thứ", "bản", "đề án"];
 
 // ------------------------------------------------------------ figures
 
@@ -558,9 +525,7 @@ fn figures(text: &str) -> Vec<Figure> {
         while j < chars.len() {
             let cj = chars[j].1;
             let next_digit = ch(j + 1).is_some_and(|n| n.is_ascii_digit());
-            if cj.is_ascii_digit()
-                || ((cj == '.' || cj == ',' || is_space_separator(cj)) && next_digit)
-            {
+            if cj.is_ascii_digit() || ((cj == '.' || cj == ',' || is_space_separator(cj)) && next_digit) {
                 j += 1;
             } else {
                 break;
@@ -579,35 +544,22 @@ fn figures(text: &str) -> Vec<Figure> {
         }
         let glued_to_letters = after.is_some_and(|a| a.is_alphabetic());
         let joined_after = matches!(after, Some('/'))
-            || (matches!(after, Some('-') | Some('–'))
-                && after2.is_some_and(|a| a.is_alphanumeric()));
+            || (matches!(after, Some('-') | Some('–')) && after2.is_some_and(|a| a.is_alphanumeric()));
         let joined_before = start == i
             && (matches!(prev, Some('/'))
-                || (matches!(prev, Some('-') | Some('–'))
-                    && i >= 2
-                    && ch(i - 2).is_some_and(|b| b.is_alphanumeric())));
+                || (matches!(prev, Some('-') | Some('–')) && i >= 2 && ch(i - 2).is_some_and(|b| b.is_alphanumeric())));
         let figure_text: String = chars[start..j].iter().map(|(_, c)| *c).collect();
         let percent_follows = text[byte_at(j)..].trim_start().starts_with('%');
         let prefix = &text[..byte_at(start)];
         let prefix_words = words(prefix);
-        let after_marker = !percent_follows
-            && NOT_A_FIGURE_AFTER
-                .iter()
-                .any(|w| ends_with_words(&prefix_words, w));
-        let year_like = figure_text.len() == 4
-            && figure_text
-                .parse::<u32>()
-                .is_ok_and(|y| (1900..=2100).contains(&y));
+        let after_marker = !percent_follows && NOT_A_FIGURE_AFTER.iter().any(|w| ends_with_words(&prefix_words, w));
+        let year_like = figure_text.len() == 4 && figure_text.parse::<u32>().is_ok_and(|y| (1900..=2100).contains(&y));
         let year_after_dash = year_like && {
             let p = prefix.trim_end();
             p.ends_with('-') || p.ends_with('–') || p.ends_with("đến")
         };
         if !(glued_to_letters || joined_after || joined_before || after_marker || year_after_dash) {
-            out.push(Figure {
-                start: byte_at(start),
-                end: byte_at(j),
-                text: figure_text,
-            });
+            out.push(Figure { start: byte_at(start), end: byte_at(j), text: figure_text });
         }
         i = j.max(i + 1);
     }
@@ -621,9 +573,7 @@ fn read_unit(after: &str) -> (Unit, &str) {
         return (Unit::Percent, rest);
     }
     // The head: the words up to the next punctuation, stopping at "trở".
-    let head_end = trimmed
-        .find([',', ';', '.', '(', ')', ':', '\n'])
-        .unwrap_or(trimmed.len());
+    let head_end = trimmed.find([',', ';', '.', '(', ')', ':', '\n']).unwrap_or(trimmed.len());
     let mut head = words(&trimmed[..head_end]);
     if let Some(k) = head.iter().position(|w| *w == "trở") {
         head.truncate(k);
@@ -631,32 +581,19 @@ fn read_unit(after: &str) -> (Unit, &str) {
     if starts_with_words(&head, "phần trăm") {
         return (Unit::Percent, trimmed);
     }
-    if let Some((_, written)) = OTHER_UNITS
-        .iter()
-        .filter(|(f, _)| starts_with_words(&head, f))
-        .max_by_key(|(f, _)| f.len())
+    if let Some((_, written)) =
+        OTHER_UNITS.iter().filter(|(f, _)| starts_with_words(&head, f)).max_by_key(|(f, _)| f.len())
     {
         return (Unit::Other((*written).to_string()), trimmed);
     }
     if starts_with_words(&head, "ngày") {
         return (Unit::Days, trimmed);
     }
-    if let Some(w) = COUNT_WORDS
-        .iter()
-        .filter(|w| starts_with_words(&head, w))
-        .max_by_key(|w| w.len())
-    {
-        return (
-            Unit::Count {
-                word: Some((*w).to_string()),
-            },
-            trimmed,
-        );
+    if let Some(w) = COUNT_WORDS.iter().filter(|w| starts_with_words(&head, w)).max_by_key(|w| w.len()) {
+        return (Unit::Count { word: Some((*w).to_string()) }, trimmed);
     }
-    let word = (!head.is_empty()
-        && head.len() <= 3
-        && head.iter().all(|w| w.chars().all(char::is_alphabetic)))
-    .then(|| head.join(" "));
+    let word = (!head.is_empty() && head.len() <= 3 && head.iter().all(|w| w.chars().all(char::is_alphabetic)))
+        .then(|| head.join(" "));
     (Unit::Count { word }, trimmed)
 }
 
@@ -674,28 +611,22 @@ fn read_unit(after: &str) -> (Unit, &str) {
 /// assert!(parse_threshold("nhiều hơn trước").is_err());
 /// ```
 pub fn parse_threshold(phrase: &str) -> Result<Threshold, ThresholdError> {
-    let unparsed = || ThresholdError::Unparsed {
-        phrase: phrase.to_string(),
-    };
+    let unparsed = || ThresholdError::Unparsed { phrase: phrase.to_string() };
     let text = fold(phrase);
     let found = figures(&text);
     match found.len() {
         0 => {
             let ws = words(&text);
             if MILESTONE_VERBS.iter().any(|v| starts_with_words(&ws, v)) {
-                Ok(Threshold::Milestone {
-                    label: phrase.trim().to_string(),
-                })
+                Ok(Threshold::Milestone { label: phrase.trim().to_string() })
             } else {
                 Err(unparsed())
             }
         }
         1 => {
             let fig = &found[0];
-            let value = parse_number(&fig.text).map_err(|reason| ThresholdError::BadNumber {
-                phrase: phrase.to_string(),
-                reason,
-            })?;
+            let value = parse_number(&fig.text)
+                .map_err(|reason| ThresholdError::BadNumber { phrase: phrase.to_string(), reason })?;
             let (unit, _) = read_unit(&text[fig.end..]);
             let base = match prefix_qualifier(&text[..fig.start]) {
                 Some(Qualifier::Refused) => return Err(unparsed()),
@@ -715,11 +646,7 @@ pub fn parse_threshold(phrase: &str) -> Result<Threshold, ThresholdError> {
                 (false, true, _) => return Err(unparsed()),
                 (false, false, c) => c,
             };
-            Ok(Threshold::Numeric {
-                comparator,
-                value,
-                unit,
-            })
+            Ok(Threshold::Numeric { comparator, value, unit })
         }
         _ => Err(ThresholdError::SeveralNumbers {
             phrase: phrase.to_string(),
@@ -771,9 +698,7 @@ const NOT_DONE_WORDS: &[&str] = &["chưa", "không", "đang"];
 /// "trên", "hơn", "vượt" or ">" (a lower bound), or by "dưới", "chưa đến" or "<"
 /// (an upper bound). "80% trở lên" and approximations are refused.
 pub fn parse_outcome(s: &str) -> Result<Outcome, ThresholdError> {
-    let err = || ThresholdError::UnparsedOutcome {
-        text: s.to_string(),
-    };
+    let err = || ThresholdError::UnparsedOutcome { text: s.to_string() };
     let text = fold(s);
     let ws = words(&text);
     if ws.is_empty() {
@@ -859,11 +784,7 @@ impl fmt::Display for Threshold {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Threshold::Milestone { label } => f.write_str(label),
-            Threshold::Numeric {
-                comparator,
-                value,
-                unit,
-            } => {
+            Threshold::Numeric { comparator, value, unit } => {
                 let x = figure_with_unit(*value, unit, true);
                 match comparator {
                     Comparator::AtLeast => write!(f, "Từ {x} trở lên"),
@@ -927,10 +848,7 @@ pub struct ThresholdPhrase {
 impl ThresholdPhrase {
     /// Reads the phrase ([`parse_threshold`]) and keeps it as written.
     pub fn parse(phrase: &str) -> Result<Self, ThresholdError> {
-        Ok(ThresholdPhrase {
-            threshold: parse_threshold(phrase)?,
-            phrase: phrase.to_string(),
-        })
+        Ok(ThresholdPhrase { threshold: parse_threshold(phrase)?, phrase: phrase.to_string() })
     }
 
     /// The phrase as written in the plan.
@@ -982,23 +900,15 @@ mod tests {
     use proptest::prelude::*;
 
     fn num(comparator: Comparator, value: f64, unit: Unit) -> Threshold {
-        Threshold::Numeric {
-            comparator,
-            value,
-            unit,
-        }
+        Threshold::Numeric { comparator, value, unit }
     }
 
     fn count(word: Option<&str>) -> Unit {
-        Unit::Count {
-            word: word.map(str::to_string),
-        }
+        Unit::Count { word: word.map(str::to_string) }
     }
 
     fn milestone(label: &str) -> Threshold {
-        Threshold::Milestone {
-            label: label.to_string(),
-        }
+        Threshold::Milestone { label: label.to_string() }
     }
 
     #[test]
@@ -1015,10 +925,7 @@ mod tests {
             ("đạt tối thiểu 80%", num(AtLeast, 80.0, pct())),
             ("ít nhất 01", num(AtLeast, 1.0, count(None))),
             ("ít nhất 01 cuộc", num(AtLeast, 1.0, count(Some("cuộc")))),
-            (
-                "Hỗ trợ ít nhất 50 doanh nghiệp",
-                num(AtLeast, 50.0, count(Some("doanh nghiệp"))),
-            ),
+            ("Hỗ trợ ít nhất 50 doanh nghiệp", num(AtLeast, 50.0, count(Some("doanh nghiệp")))),
             (
                 "Tổ chức tập huấn cho 300 cán bộ, công chức, viên chức trở lên",
                 num(AtLeast, 300.0, count(Some("cán bộ"))),
@@ -1041,17 +948,11 @@ mod tests {
             ("không dưới 70%", num(AtLeast, 70.0, pct())),
             ("không ít hơn 3 lần", num(AtLeast, 3.0, count(Some("lần")))),
             ("ít hơn 3 lần", num(LessThan, 3.0, count(Some("lần")))),
-            (
-                "hơn 1.000 tài khoản",
-                num(MoreThan, 1000.0, count(Some("tài khoản"))),
-            ),
+            ("hơn 1.000 tài khoản", num(MoreThan, 1000.0, count(Some("tài khoản")))),
             ("đạt 92,5%", num(Reach, 92.5, pct())),
             ("60 phần trăm", num(Reach, 60.0, pct())),
             ("tối đa 4 giờ", num(AtMost, 4.0, Unit::Other("giờ".into()))),
-            (
-                "không quá 3 ngày làm việc",
-                num(AtMost, 3.0, Unit::Other("ngày làm việc".into())),
-            ),
+            ("không quá 3 ngày làm việc", num(AtMost, 3.0, Unit::Other("ngày làm việc".into()))),
             ("ít nhất 5 xe", num(AtLeast, 5.0, count(Some("xe")))),
             ("đạt 1.205.780", num(Reach, 1_205_780.0, count(None))),
             ("Hoàn thành", milestone("Hoàn thành")),
@@ -1065,14 +966,8 @@ mod tests {
             ),
             // written with combining marks ("Unicode tổ hợp")
             ("T\u{0072}e\u{0302}n 60%", num(MoreThan, 60.0, pct())),
-            (
-                "i\u{0301}t nha\u{0302}\u{0301}t 01 cuo\u{0302}\u{0323}c",
-                num(AtLeast, 1.0, count(Some("cuộc"))),
-            ),
-            (
-                "HOA\u{0300}N THA\u{0300}NH",
-                milestone("HOA\u{0300}N THA\u{0300}NH"),
-            ),
+            ("i\u{0301}t nha\u{0302}\u{0301}t 01 cuo\u{0302}\u{0323}c", num(AtLeast, 1.0, count(Some("cuộc")))),
+            ("HOA\u{0300}N THA\u{0300}NH", milestone("HOA\u{0300}N THA\u{0300}NH")),
         ];
         for (phrase, want) in cases {
             assert_eq!(parse_threshold(phrase).as_ref(), Ok(&want), "{phrase:?}");
@@ -1123,10 +1018,7 @@ mod tests {
                 "Xây dựng Cơ sở dữ liệu hộ tịch điện tử giai đoạn 2023 - 2024",
                 milestone("Xây dựng Cơ sở dữ liệu hộ tịch điện tử giai đoạn 2023 - 2024"),
             ),
-            (
-                "Hệ thống thông tin hoạt động 2021-2025 đạt 99,5% thời gian",
-                num(Reach, 99.5, pct()),
-            ),
+            ("Hệ thống thông tin hoạt động 2021-2025 đạt 99,5% thời gian", num(Reach, 99.5, pct())),
             (
                 "Đưa vào hoạt động Trung tâm chuyển đổi số Tỉnh, triển khai ứng dụng nền tảng số nông nghiệp.",
                 milestone(
@@ -1143,25 +1035,13 @@ mod tests {
     #[test]
     fn refuses_what_it_cannot_read_and_quotes_it() {
         let cases: &[(&str, &str)] = &[
-            (
-                "nhiều hơn trước",
-                "không hiểu ngưỡng chỉ tiêu: \"nhiều hơn trước\"",
-            ),
-            (
-                "khoảng vài chục",
-                "không hiểu ngưỡng chỉ tiêu: \"khoảng vài chục\"",
-            ),
+            ("nhiều hơn trước", "không hiểu ngưỡng chỉ tiêu: \"nhiều hơn trước\""),
+            ("khoảng vài chục", "không hiểu ngưỡng chỉ tiêu: \"khoảng vài chục\""),
             ("", "không hiểu ngưỡng chỉ tiêu: \"\""),
             ("khoảng 50%", "không hiểu ngưỡng chỉ tiêu: \"khoảng 50%\""),
             ("giảm còn 5%", "không hiểu ngưỡng chỉ tiêu: \"giảm còn 5%\""),
-            (
-                "dưới 5% trở lên",
-                "không hiểu ngưỡng chỉ tiêu: \"dưới 5% trở lên\"",
-            ),
-            (
-                "Chưa hoàn thành",
-                "không hiểu ngưỡng chỉ tiêu: \"Chưa hoàn thành\"",
-            ),
+            ("dưới 5% trở lên", "không hiểu ngưỡng chỉ tiêu: \"dưới 5% trở lên\""),
+            ("Chưa hoàn thành", "không hiểu ngưỡng chỉ tiêu: \"Chưa hoàn thành\""),
             (
                 "ít nhất 01 ... ít nhất 02",
                 "chỉ tiêu có nhiều ngưỡng (01, 02), cần tách thành các chỉ tiêu riêng: \"ít nhất 01 ... ít nhất 02\"",
@@ -1197,20 +1077,13 @@ mod tests {
             ("đạt 92,5%", "92,5%"),
             ("ít nhất 01 cuộc", "Từ 01 cuộc trở lên"),
             ("ít nhất 1", "Từ 01 trở lên"),
-            (
-                "Tổ chức tập huấn cho 300 cán bộ, công chức, viên chức trở lên",
-                "Từ 300 cán bộ trở lên",
-            ),
+            ("Tổ chức tập huấn cho 300 cán bộ, công chức, viên chức trở lên", "Từ 300 cán bộ trở lên"),
             ("hơn 1205 tài khoản", "Trên 1.205 tài khoản"),
             ("Hoàn thành", "Hoàn thành"),
             ("tối đa 4 giờ", "Tối đa 4 giờ"),
         ];
         for (phrase, shown) in cases {
-            assert_eq!(
-                parse_threshold(phrase).unwrap().to_string(),
-                *shown,
-                "{phrase:?}"
-            );
+            assert_eq!(parse_threshold(phrase).unwrap().to_string(), *shown, "{phrase:?}");
         }
     }
 
@@ -1228,10 +1101,7 @@ mod tests {
             ("320", Outcome::Value(320.0, count(None))),
             ("1 cuộc", Outcome::Value(1.0, count(Some("cuộc")))),
             ("320 người", Outcome::Value(320.0, count(Some("người")))),
-            (
-                "đạt 1.205 hồ sơ",
-                Outcome::Value(1205.0, count(Some("hồ sơ"))),
-            ),
+            ("đạt 1.205 hồ sơ", Outcome::Value(1205.0, count(Some("hồ sơ")))),
             ("5 ngày", Outcome::Value(5.0, Unit::Days)),
             ("Hoàn thành", Outcome::Done),
             ("Đã hoàn thành", Outcome::Done),
@@ -1246,19 +1116,9 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(parse_outcome(text).as_ref(), Ok(&want), "{text:?}");
         }
-        for bad in [
-            "",
-            "khoảng 50%",
-            "80% trở lên",
-            "50% và 60%",
-            "nhiều",
-            "≥ 80%",
-        ] {
+        for bad in ["", "khoảng 50%", "80% trở lên", "50% và 60%", "nhiều", "≥ 80%"] {
             let err = parse_outcome(bad).expect_err(bad);
-            assert_eq!(
-                err.to_string(),
-                format!("không hiểu kết quả thực hiện: \"{bad}\"")
-            );
+            assert_eq!(err.to_string(), format!("không hiểu kết quả thực hiện: \"{bad}\""));
         }
     }
 
@@ -1292,7 +1152,8 @@ mod tests {
         let back: Threshold = serde_json::from_str("\"Từ 80% trở lên\"").unwrap();
         assert_eq!(back, t);
 
-        let sentence = "Tổ chức tập huấn công tác bảo đảm an toàn thông tin cơ bản cho 300 cán bộ, công chức, viên chức trở lên.";
+        let sentence =
+            "Tổ chức tập huấn công tác bảo đảm an toàn thông tin cơ bản cho 300 cán bộ, công chức, viên chức trở lên.";
         let p = ThresholdPhrase::parse(sentence).unwrap();
         let json = serde_json::to_string(&p).unwrap();
         assert_eq!(json, serde_json::to_string(sentence).unwrap());
@@ -1300,21 +1161,12 @@ mod tests {
         assert_eq!(back, p);
         assert_eq!(back.phrase(), sentence);
         assert_eq!(back.to_string(), sentence);
-        assert_eq!(
-            back.threshold(),
-            &num(AtLeast, 300.0, count(Some("cán bộ")))
-        );
+        assert_eq!(back.threshold(), &num(AtLeast, 300.0, count(Some("cán bộ"))));
 
         let err = serde_json::from_str::<Threshold>("\"nhiều hơn trước\"").unwrap_err();
-        assert!(
-            err.to_string().contains("không hiểu ngưỡng chỉ tiêu"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("không hiểu ngưỡng chỉ tiêu"), "{err}");
         let err = serde_json::from_str::<ThresholdPhrase>("\"\"").unwrap_err();
-        assert!(
-            err.to_string().contains("không hiểu ngưỡng chỉ tiêu"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("không hiểu ngưỡng chỉ tiêu"), "{err}");
     }
 
     #[test]

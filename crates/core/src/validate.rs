@@ -62,7 +62,11 @@ pub fn check_values(model: &Model, rules: Option<&[&ValidationRule]>, values: &[
     for v in values {
         let Some(x) = v.numeric() else { continue };
         let ix = tree.index(v.unit.as_str()).unwrap_or(u32::MAX);
-        cells.entry((v.period, ix, v.unit.as_str())).or_default().insert(v.element.as_str(), v.option.as_ref().map(Code::as_str), x);
+        cells.entry((v.period, ix, v.unit.as_str())).or_default().insert(
+            v.element.as_str(),
+            v.option.as_ref().map(Code::as_str),
+            x,
+        );
     }
     let constants = |c: &str| model.constant(c);
     let mut out = Vec::new();

@@ -188,29 +188,16 @@ pub fn judge(threshold: &Threshold, outcome: &Outcome, decimals: u32) -> Verdict
         Threshold::Milestone { .. } => {
             return match outcome {
                 Outcome::Done => Verdict::Met,
-                Outcome::Value(v, u) | Outcome::Above(v, u)
-                    if completion_like(u) && r(*v) >= 100.0 =>
-                {
-                    Verdict::Met
-                }
+                Outcome::Value(v, u) | Outcome::Above(v, u) if completion_like(u) && r(*v) >= 100.0 => Verdict::Met,
                 _ => Verdict::NotMet,
             };
         }
-        Threshold::Numeric {
-            comparator,
-            value,
-            unit,
-        } => (*comparator, r(*value), unit),
+        Threshold::Numeric { comparator, value, unit } => (*comparator, r(*value), unit),
     };
     let higher = comparator.higher_is_better();
     // A 100 % (higher is better) or 0 % (lower is better) threshold cannot be beaten.
-    let at_limit =
-        *unit == Unit::Percent && ((higher && target >= 100.0) || (!higher && target <= 0.0));
-    let exceeded = if at_limit {
-        Verdict::Met
-    } else {
-        Verdict::Exceeded
-    };
+    let at_limit = *unit == Unit::Percent && ((higher && target >= 100.0) || (!higher && target <= 0.0));
+    let exceeded = if at_limit { Verdict::Met } else { Verdict::Exceeded };
     match outcome {
         Outcome::Done => Verdict::Met,
         Outcome::NotDone => Verdict::NotMet,
@@ -336,11 +323,7 @@ pub struct ProgressMeasure {
 pub fn pace_target(threshold: &Threshold) -> f64 {
     match threshold {
         Threshold::Milestone { .. } => 100.0,
-        Threshold::Numeric {
-            comparator,
-            value,
-            unit,
-        } => {
+        Threshold::Numeric { comparator, value, unit } => {
             if *unit != Unit::Percent {
                 *value
             } else if comparator.higher_is_better() && *value >= 100.0 {
@@ -366,9 +349,7 @@ pub fn measure_progress(
 ) -> ProgressMeasure {
     let (comparator, target_value) = match threshold {
         Threshold::Milestone { .. } => (Comparator::Reach, 100.0),
-        Threshold::Numeric {
-            comparator, value, ..
-        } => (*comparator, *value),
+        Threshold::Numeric { comparator, value, .. } => (*comparator, *value),
     };
     let mut m = ProgressMeasure {
         progress: Progress::Unknown,
@@ -379,14 +360,8 @@ pub fn measure_progress(
         target_time,
     };
     let pace = pace_target(threshold);
-    let dir = if comparator.higher_is_better() {
-        1.0
-    } else {
-        -1.0
-    };
-    let times_ok = [base_time, current_time, target_time, base_value]
-        .iter()
-        .all(|x| x.is_finite())
+    let dir = if comparator.higher_is_better() { 1.0 } else { -1.0 };
+    let times_ok = [base_time, current_time, target_time, base_value].iter().all(|x| x.is_finite())
         && current_time > base_time
         && target_time > base_time;
     let observed = dir * (current_value - base_value) / (current_time - base_time);
@@ -403,11 +378,7 @@ pub fn measure_progress(
         return m;
     }
     let past_pace_target = dir * (current_value - pace);
-    let reached = if comparator.is_strict() {
-        past_pace_target > 0.0
-    } else {
-        past_pace_target >= 0.0
-    };
+    let reached = if comparator.is_strict() { past_pace_target > 0.0 } else { past_pace_target >= 0.0 };
     m.ratio = ratio;
     m.progress = if reached {
         Progress::OnTrack
@@ -451,13 +422,7 @@ mod tests {
             "99,21%",
             Verdict::Exceeded,
         ),
-        (
-            4,
-            "Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 50%.",
-            "đạt 50%",
-            "25,94%",
-            Verdict::NotMet,
-        ),
+        (4, "Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 50%.", "đạt 50%", "25,94%", Verdict::NotMet),
         (
             5,
             "Tỷ lệ báo cáo của các cơ quan hành chính nhà nước được thực hiện trực tuyến đạt 50%.",
@@ -548,15 +513,7 @@ mod tests {
             verdicts.push(got);
         }
         let counts: VerdictCounts = verdicts.into_iter().collect();
-        assert_eq!(
-            counts,
-            VerdictCounts {
-                exceeded: 6,
-                met: 7,
-                not_met: 2,
-                in_progress: 0
-            }
-        );
+        assert_eq!(counts, VerdictCounts { exceeded: 6, met: 7, not_met: 2, in_progress: 0 });
         assert_eq!(counts.reached(), 13);
         assert_eq!(counts.total(), 15);
     }
@@ -568,15 +525,8 @@ mod tests {
                 // Row 7 also states "từ 02 cấp"; row 8 holds two targets (01 and 02
                 // models) and was judged on the share of units: both need a phrase.
                 7 | 8 => assert!(parse_threshold(sentence).is_err(), "row {row}"),
-                9 => assert!(matches!(
-                    parse_threshold(sentence),
-                    Ok(Threshold::Milestone { .. })
-                )),
-                _ => assert_eq!(
-                    parse_threshold(sentence).unwrap(),
-                    parse_threshold(phrase).unwrap(),
-                    "row {row}"
-                ),
+                9 => assert!(matches!(parse_threshold(sentence), Ok(Threshold::Milestone { .. }))),
+                _ => assert_eq!(parse_threshold(sentence).unwrap(), parse_threshold(phrase).unwrap(), "row {row}"),
             }
         }
     }
@@ -648,10 +598,7 @@ mod tests {
             );
         }
         // units are the caller's problem: numbers are compared anyway
-        assert_eq!(
-            judge(&t("ít nhất 50 doanh nghiệp"), &o("60%"), 2),
-            Verdict::Exceeded
-        );
+        assert_eq!(judge(&t("ít nhất 50 doanh nghiệp"), &o("60%"), 2), Verdict::Exceeded);
     }
 
     #[test]
@@ -662,18 +609,9 @@ mod tests {
         assert_eq!(Verdict::InProgress.label_vi(), "Đang thực hiện");
         assert_eq!(Verdict::NotMet.label_en(), "Not met");
         assert_eq!(Verdict::Met.to_string(), "Đạt");
-        assert_eq!(
-            serde_json::to_string(&Verdict::NotMet).unwrap(),
-            "\"not_met\""
-        );
-        assert_eq!(
-            serde_json::from_str::<Verdict>("\"in_progress\"").unwrap(),
-            Verdict::InProgress
-        );
-        assert_eq!(
-            serde_json::to_string(&Progress::NeedsAcceleration).unwrap(),
-            "\"needs_acceleration\""
-        );
+        assert_eq!(serde_json::to_string(&Verdict::NotMet).unwrap(), "\"not_met\"");
+        assert_eq!(serde_json::from_str::<Verdict>("\"in_progress\"").unwrap(), Verdict::InProgress);
+        assert_eq!(serde_json::to_string(&Progress::NeedsAcceleration).unwrap(), "\"needs_acceleration\"");
         let labels: Vec<&str> = [
             Progress::Achieved,
             Progress::OnTrack,
@@ -687,14 +625,7 @@ mod tests {
         .collect();
         assert_eq!(
             labels,
-            [
-                "Đã đạt",
-                "Đúng tiến độ",
-                "Cần đẩy nhanh",
-                "Tiến triển chậm",
-                "Đi xuống",
-                "Chưa đủ dữ liệu"
-            ]
+            ["Đã đạt", "Đúng tiến độ", "Cần đẩy nhanh", "Tiến triển chậm", "Đi xuống", "Chưa đủ dữ liệu"]
         );
     }
 

@@ -139,7 +139,11 @@ fn completeness_of_a_monthly_report() {
         c.units.iter().map(|u| (m.tree().unit(u.unit).code.as_str(), u.status, u.days_late)).collect();
     assert_eq!(
         status,
-        [("SO_A", ReportStatus::OnTime, None), ("SO_B", ReportStatus::Late, Some(3)), ("H_C", ReportStatus::Missing, Some(38))]
+        [
+            ("SO_A", ReportStatus::OnTime, None),
+            ("SO_B", ReportStatus::Late, Some(3)),
+            ("H_C", ReportStatus::Missing, Some(38))
+        ]
     );
     let total = c.total();
     assert_eq!((total.expected, total.reported(), total.on_time), (3, 2, 1));
@@ -148,6 +152,10 @@ fn completeness_of_a_monthly_report() {
     // Before the deadline the draft is not yet due.
     let early = completeness(&m, form, &period, &subs, at("2026-10-15 12:00"), &cal);
     assert_eq!(early.units[2].status, ReportStatus::NotYetDue);
+    // Rates count only reports due: the one not yet due does not lower them.
+    let r = early.total();
+    assert_eq!((r.expected, r.due(), r.reported()), (3, 2, 2));
+    assert_eq!(r.reporting_rate(), Some(100.0));
     // On 23/11 the latest period whose deadline passed is 202611 (15/10–14/11, due 18/11).
     assert_eq!(latest_due_period(form, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), &cal).to_string(), "202611");
 }
@@ -159,7 +167,10 @@ fn targets_before_and_after_their_evaluation_time() {
     let d = |y, mo, day| NaiveDate::from_ymd_opt(y, mo, day).unwrap();
     let t = |c: &str| plan.targets.iter().find(|t| t.code.as_str() == c).unwrap();
     // A rate rising from 80% (January) to 84% by October, aiming at 95% by year end: too slow.
-    let measured = Measured { base: Some(Observation { date: d(2026, 1, 31), value: 80.0 }), current: Some(Observation { date: d(2026, 10, 31), value: 84.0 }) };
+    let measured = Measured {
+        base: Some(Observation { date: d(2026, 1, 31), value: 80.0 }),
+        current: Some(Observation { date: d(2026, 10, 31), value: 84.0 }),
+    };
     let e = evaluate_target(plan, t("CT1"), d(2026, 11, 23), measured, 2);
     assert_eq!(e.verdict, Verdict::InProgress);
     assert!(e.at_risk);
@@ -185,7 +196,10 @@ fn metadata_errors_name_their_place() {
     let bad = META.replace("lead: [SO_A]", "lead: [SO_X]").replace("#{HS_DH} + #{HS_TH}", "#{HS_DH} + #{HS_KHONG}");
     let meta: Metadata = serde_yaml_ng::from_str(&bad).unwrap();
     let errs = Model::new(meta).unwrap_err().to_string();
-    assert!(errs.contains("plans[KH_2026].targets[CT2].lead/cooperating: đơn vị hoặc nhóm SO_X không tồn tại"), "{errs}");
+    assert!(
+        errs.contains("plans[KH_2026].targets[CT2].lead/cooperating: đơn vị hoặc nhóm SO_X không tồn tại"),
+        "{errs}"
+    );
     assert!(errs.contains("validation_rules[DH_TH_GQ].left: chỉ tiêu dữ liệu #{HS_KHONG} không tồn tại"), "{errs}");
     assert!(errs.starts_with("siêu dữ liệu có 2 lỗi"), "{errs}");
 }

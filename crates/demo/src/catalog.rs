@@ -2,9 +2,7 @@
 //! validation rules and the two report forms.
 
 use chiso_core::code::Code;
-use chiso_core::element::{
-    Aggregation, DataElement, Disaggregation, DisaggregationOption, ValueType,
-};
+use chiso_core::element::{Aggregation, DataElement, Disaggregation, DisaggregationOption, ValueType};
 use chiso_core::expr::{Expression, MissingValues};
 use chiso_core::form::{FormSection, ReportForm, default_narratives};
 use chiso_core::indicator::Indicator;
@@ -36,10 +34,7 @@ pub(crate) fn pillars() -> Vec<Pillar> {
         ("XA_HOI", "Xã hội số"),
     ]
     .into_iter()
-    .map(|(code, name)| Pillar {
-        code: c(code),
-        name: name.into(),
-    })
+    .map(|(code, name)| Pillar { code: c(code), name: name.into() })
     .collect()
 }
 
@@ -52,17 +47,10 @@ pub(crate) fn disaggregations() -> Vec<Disaggregation> {
     vec![Disaggregation {
         code: c(CHANNEL),
         name: "Kênh tiếp nhận".into(),
-        options: [
-            (ONLINE, "Trực tuyến"),
-            (IN_PERSON, "Trực tiếp"),
-            (POST, "Bưu chính công ích"),
-        ]
-        .into_iter()
-        .map(|(code, name)| DisaggregationOption {
-            code: c(code),
-            name: name.into(),
-        })
-        .collect(),
+        options: [(ONLINE, "Trực tuyến"), (IN_PERSON, "Trực tiếp"), (POST, "Bưu chính công ích")]
+            .into_iter()
+            .map(|(code, name)| DisaggregationOption { code: c(code), name: name.into() })
+            .collect(),
     }]
 }
 
@@ -338,28 +326,24 @@ pub(crate) fn rules() -> Vec<ValidationRule> {
         ),
     ];
     rows.iter()
-        .map(
-            |&(code, name, left, operator, right, importance, tolerance, message)| ValidationRule {
-                code: c(code),
-                name: name.into(),
-                left: x(left),
-                operator,
-                right: x(right),
-                importance,
-                message: message.into(),
-                tolerance,
-                missing: MissingValues::SkipIfAnyMissing,
-                period_type: None,
-            },
-        )
+        .map(|&(code, name, left, operator, right, importance, tolerance, message)| ValidationRule {
+            code: c(code),
+            name: name.into(),
+            left: x(left),
+            operator,
+            right: x(right),
+            importance,
+            message: message.into(),
+            tolerance,
+            missing: MissingValues::SkipIfAnyMissing,
+            period_type: None,
+        })
         .collect()
 }
 
 pub(crate) fn forms() -> Vec<ReportForm> {
-    let section = |name: &str, els: &[&str]| FormSection {
-        name: name.into(),
-        elements: els.iter().map(|e| c(e)).collect(),
-    };
+    let section =
+        |name: &str, els: &[&str]| FormSection { name: name.into(), elements: els.iter().map(|e| c(e)).collect() };
     let weekly = ReportForm {
         code: c(WEEKLY),
         name: "Báo cáo tuần tình hình chuyển đổi số".into(),
@@ -367,18 +351,12 @@ pub(crate) fn forms() -> Vec<ReportForm> {
         cutoff: CutoffRule::Calendar,
         due: DueRule::WorkingDaysAfter(2),
         sections: vec![
-            section(
-                "Dịch vụ công trực tuyến",
-                &[el::PROCEDURES, el::FULL_ONLINE],
-            ),
+            section("Dịch vụ công trực tuyến", &[el::PROCEDURES, el::FULL_ONLINE]),
             section(
                 "Hồ sơ thủ tục hành chính trong tuần",
                 &[el::W_RECEIVED, el::W_RESOLVED, el::W_ON_TIME, el::W_LATE],
             ),
-            section(
-                "Tổng đài 1022",
-                &[el::HOTLINE_RECEIVED, el::HOTLINE_HANDLED],
-            ),
+            section("Tổng đài 1022", &[el::HOTLINE_RECEIVED, el::HOTLINE_HANDLED]),
             section("Định danh điện tử", &[el::VNEID]),
             section("An toàn thông tin", &[el::MALWARE]),
         ],
@@ -391,47 +369,23 @@ pub(crate) fn forms() -> Vec<ReportForm> {
         name: "Báo cáo tháng kết quả thực hiện chuyển đổi số".into(),
         period_type: PeriodType::Monthly,
         cutoff: CutoffRule::Decree09,
-        due: DueRule::DayOfMonth {
-            day: 25,
-            months_after: 0,
-        },
+        due: DueRule::DayOfMonth { day: 25, months_after: 0 },
         sections: vec![
             section(
                 "Giải quyết thủ tục hành chính",
-                &[
-                    el::RECEIVED,
-                    el::RESOLVED,
-                    el::ON_TIME,
-                    el::LATE,
-                    el::LATE_RATE_STATED,
-                    el::DIGITISED,
-                    el::PAYMENTS,
-                ],
+                &[el::RECEIVED, el::RESOLVED, el::ON_TIME, el::LATE, el::LATE_RATE_STATED, el::DIGITISED, el::PAYMENTS],
             ),
             section(
                 "Điều hành, văn bản",
-                &[
-                    el::MEETINGS,
-                    el::MEETINGS_ONLINE,
-                    el::DOCUMENTS,
-                    el::DOCUMENTS_ELECTRONIC,
-                ],
+                &[el::MEETINGS, el::MEETINGS_ONLINE, el::DOCUMENTS, el::DOCUMENTS_ELECTRONIC],
             ),
             section("Nhân lực số", &[el::STAFF, el::STAFF_TRAINED, el::TRAINEES]),
             section(
                 "Hạ tầng và an toàn thông tin",
-                &[
-                    el::COMPUTERS,
-                    el::ANTI_MALWARE,
-                    el::SYSTEMS,
-                    el::SYSTEMS_APPROVED,
-                ],
+                &[el::COMPUTERS, el::ANTI_MALWARE, el::SYSTEMS, el::SYSTEMS_APPROVED],
             ),
             section("Dữ liệu số", &[el::OPEN_DATA]),
-            section(
-                "Kinh tế số, xã hội số",
-                &[el::ECOMMERCE_SME, el::TEAM_MEMBERS, el::TEAM_ACTIVITIES],
-            ),
+            section("Kinh tế số, xã hội số", &[el::ECOMMERCE_SME, el::TEAM_MEMBERS, el::TEAM_ACTIVITIES]),
         ],
         narratives: default_narratives(),
         units: vec![],

@@ -38,33 +38,20 @@ pub(crate) struct Fig {
 }
 
 fn fig(element: &'static str, value: f64) -> Fig {
-    Fig {
-        element,
-        option: None,
-        value,
-        decimal: false,
-    }
+    Fig { element, option: None, value, decimal: false }
 }
 
 pub(crate) fn get(figs: &[Fig], element: &str, option: Option<&str>) -> Option<f64> {
-    figs.iter()
-        .find(|f| f.element == element && f.option == option)
-        .map(|f| f.value)
+    figs.iter().find(|f| f.element == element && f.option == option).map(|f| f.value)
 }
 fn set(figs: &mut [Fig], element: &str, option: Option<&str>, value: f64) {
-    if let Some(f) = figs
-        .iter_mut()
-        .find(|f| f.element == element && f.option == option)
-    {
+    if let Some(f) = figs.iter_mut().find(|f| f.element == element && f.option == option) {
         f.value = value;
     }
 }
 /// An element's total over its options.
 pub(crate) fn total(figs: &[Fig], element: &str) -> f64 {
-    figs.iter()
-        .filter(|f| f.element == element)
-        .map(|f| f.value)
-        .sum()
+    figs.iter().filter(|f| f.element == element).map(|f| f.value).sum()
 }
 
 /// Per-unit constants drawn once: where each unit starts and how fast it moves.
@@ -102,16 +89,10 @@ fn traits(p: &Profile) -> Traits {
         payments: r.normal() * 0.05,
         post: 0.01 + 0.03 * r.unit(),
         resolve: 0.90 + 0.07 * r.unit(),
-        approvals: (0..p.systems + 1)
-            .map(|_| -98.0 + 125.0 * r.unit())
-            .collect(),
+        approvals: (0..p.systems + 1).map(|_| -98.0 + 125.0 * r.unit()).collect(),
         procedures,
         // Sở TT&TT, closed in February of the first year, had every service online.
-        full_online: if p.valid_to.is_some() {
-            1.0
-        } else {
-            (r.unit() - 0.5) * 0.1
-        },
+        full_online: if p.valid_to.is_some() { 1.0 } else { (r.unit() - 0.5) * 0.1 },
         full_online_next: (r.unit() - 0.5) * 0.05,
     }
 }
@@ -126,8 +107,7 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     /// Months since January of the first year, at `d` (fractional).
     fn t(&self, d: NaiveDate) -> f64 {
-        f64::from((d.year() - self.first_year) * 12 + d.month0() as i32)
-            + f64::from(d.day0()) / 30.0
+        f64::from((d.year() - self.first_year) * 12 + d.month0() as i32) + f64::from(d.day0()) / 30.0
     }
     fn current_year(&self, p: &Period) -> bool {
         p.period_year() == self.today.year()
@@ -146,18 +126,11 @@ enum Fate {
 }
 
 fn at(day: NaiveDate, rng: &mut Rng, afternoon: bool) -> NaiveDateTime {
-    let minutes = if afternoon {
-        rng.between(13 * 60 + 30, 17 * 60 + 30)
-    } else {
-        rng.between(7 * 60 + 30, 17 * 60 + 30)
-    };
+    let minutes =
+        if afternoon { rng.between(13 * 60 + 30, 17 * 60 + 30) } else { rng.between(7 * 60 + 30, 17 * 60 + 30) };
     day.and_time(
-        NaiveTime::from_hms_opt(
-            (minutes / 60) as u32,
-            (minutes % 60) as u32,
-            rng.between(0, 59) as u32,
-        )
-        .expect("valid time"),
+        NaiveTime::from_hms_opt((minutes / 60) as u32, (minutes % 60) as u32, rng.between(0, 59) as u32)
+            .expect("valid time"),
     )
 }
 
@@ -198,26 +171,15 @@ fn fate(
     let weekly = form.period_type.is_weekly();
     let (p_late, p_missing) = prof.habit.odds(ctx.current_year(p), weekly);
     let today = ctx.today;
-    let first_day = if weekly {
-        window_end
-    } else {
-        window_end + Days::new(1)
-    };
+    let first_day = if weekly { window_end } else { window_end + Days::new(1) };
     if due >= today {
         // The current period: early birds have sent it or are typing it.
-        let (p_sent, p_draft) = if prof.habit.is_late_kind() {
-            (0.0, 0.12)
-        } else {
-            (0.4, 0.25)
-        };
+        let (p_sent, p_draft) = if prof.habit.is_late_kind() { (0.0, 0.12) } else { (0.4, 0.25) };
         let days = (today - first_day).num_days();
         let x = rng.unit();
         return if x < p_sent && days > 0 {
             let day = first_day + Days::new(rng.between(0, days - 1) as u64);
-            Fate::Sent {
-                at: at(day, rng, weekly && day == window_end),
-                status: SubmissionStatus::Submitted,
-            }
+            Fate::Sent { at: at(day, rng, weekly && day == window_end), status: SubmissionStatus::Submitted }
         } else if x < p_sent + p_draft {
             Fate::Draft
         } else {
@@ -230,9 +192,7 @@ fn fate(
     let late = !forced && rng.chance(p_late);
     let sent = if late {
         let days = match prof.habit {
-            Habit::ChronicallyLate | Habit::OftenMissing => {
-                rng.between(2, if weekly { 8 } else { 18 })
-            }
+            Habit::ChronicallyLate | Habit::OftenMissing => rng.between(2, if weekly { 8 } else { 18 }),
             Habit::Improving => rng.between(2, if weekly { 6 } else { 12 }),
             _ => rng.between(1, 5),
         };
@@ -270,34 +230,15 @@ fn monthly_figures(ctx: &Ctx, prof: &Profile, tr: &Traits, p: &Period, rng: &mut
         let post = round(offline * tr.post);
         let direct = (round(offline) - post).max(0.0);
         let received = online + direct + post;
-        let resolved = received.min(round(
-            received * (tr.resolve + rng.normal() * 0.02).clamp(0.7, 1.0),
-        ));
+        let resolved = received.min(round(received * (tr.resolve + rng.normal() * 0.02).clamp(0.7, 1.0)));
         let q = (prof.on_time0 + prof.on_time_drift * t + rng.normal() * 0.003).clamp(0.85, 1.0);
         let late = round(resolved * (1.0 - q));
-        let digitised = resolved.min(round(
-            resolved * (0.64 + 0.012 * t + tr.digitise + rng.normal() * 0.01).clamp(0.0, 1.0),
-        ));
-        let payments =
-            round(online * (0.26 + 0.011 * t + tr.payments + rng.normal() * 0.02).clamp(0.0, 0.95));
-        f.push(Fig {
-            element: el::RECEIVED,
-            option: Some(ONLINE),
-            value: online,
-            decimal: false,
-        });
-        f.push(Fig {
-            element: el::RECEIVED,
-            option: Some(IN_PERSON),
-            value: direct,
-            decimal: false,
-        });
-        f.push(Fig {
-            element: el::RECEIVED,
-            option: Some(POST),
-            value: post,
-            decimal: false,
-        });
+        let digitised =
+            resolved.min(round(resolved * (0.64 + 0.012 * t + tr.digitise + rng.normal() * 0.01).clamp(0.0, 1.0)));
+        let payments = round(online * (0.26 + 0.011 * t + tr.payments + rng.normal() * 0.02).clamp(0.0, 0.95));
+        f.push(Fig { element: el::RECEIVED, option: Some(ONLINE), value: online, decimal: false });
+        f.push(Fig { element: el::RECEIVED, option: Some(IN_PERSON), value: direct, decimal: false });
+        f.push(Fig { element: el::RECEIVED, option: Some(POST), value: post, decimal: false });
         f.push(fig(el::RESOLVED, resolved));
         f.push(fig(el::ON_TIME, resolved - late));
         f.push(fig(el::LATE, late));
@@ -323,10 +264,7 @@ fn monthly_figures(ctx: &Ctx, prof: &Profile, tr: &Traits, p: &Period, rng: &mut
 
     let staff = (prof.staff * (1.0 + 0.001 * t)).round();
     f.push(fig(el::STAFF, staff));
-    f.push(fig(
-        el::STAFF_TRAINED,
-        (staff * (0.37 + 0.0095 * t + tr.trained).clamp(0.0, 1.0)).round(),
-    ));
+    f.push(fig(el::STAFF_TRAINED, (staff * (0.37 + 0.0095 * t + tr.trained).clamp(0.0, 1.0)).round()));
     let trainees_base = match prof.tier {
         Tier::Dept => prof.staff * 0.12,
         Tier::District => 150.0,
@@ -334,18 +272,11 @@ fn monthly_figures(ctx: &Ctx, prof: &Profile, tr: &Traits, p: &Period, rng: &mut
     };
     // October: the national digital transformation day (10/10) brings campaigns.
     let october = if p.start().month() == 10 { 1.8 } else { 1.0 };
-    f.push(fig(
-        el::TRAINEES,
-        round(trainees_base * october * wd * rng.jitter(0.35)),
-    ));
+    f.push(fig(el::TRAINEES, round(trainees_base * october * wd * rng.jitter(0.35))));
 
     let computers = (prof.computers * (1.0 + 0.003 * t)).round();
     // Centralised anti-malware licences cover every computer from May of the second year.
-    let coverage = if t >= 16.0 {
-        1.0
-    } else {
-        (tr.coverage0 + tr.coverage_slope * t).min(1.0)
-    };
+    let coverage = if t >= 16.0 { 1.0 } else { (tr.coverage0 + tr.coverage_slope * t).min(1.0) };
     f.push(fig(el::COMPUTERS, computers));
     f.push(fig(el::ANTI_MALWARE, (computers * coverage).floor()));
     let systems = prof.systems as usize + usize::from(prof.systems >= 4 && t >= 14.0);
@@ -354,31 +285,17 @@ fn monthly_figures(ctx: &Ctx, prof: &Profile, tr: &Traits, p: &Period, rng: &mut
     f.push(fig(el::SYSTEMS_APPROVED, approved as f64));
 
     if prof.tier == Tier::Dept {
-        let p_publish = if prof.code.as_str() == crate::org::COORDINATOR {
-            0.65
-        } else {
-            0.22
-        };
-        let sets = if rng.chance(p_publish) {
-            rng.between(1, 3)
-        } else {
-            0
-        };
+        let p_publish = if prof.code.as_str() == crate::org::COORDINATOR { 0.65 } else { 0.22 };
+        let sets = if rng.chance(p_publish) { rng.between(1, 3) } else { 0 };
         f.push(fig(el::OPEN_DATA, sets as f64));
     }
     if prof.ecommerce > 0.0 {
-        f.push(fig(
-            el::ECOMMERCE_SME,
-            round(prof.ecommerce * rng.jitter(0.5)),
-        ));
+        f.push(fig(el::ECOMMERCE_SME, round(prof.ecommerce * rng.jitter(0.5))));
     }
     if prof.team > 0.0 {
         let members = (prof.team * (1.0 + 0.006 * t)).round();
         f.push(fig(el::TEAM_MEMBERS, members));
-        f.push(fig(
-            el::TEAM_ACTIVITIES,
-            round(members * 0.45 * wd * rng.jitter(0.3)),
-        ));
+        f.push(fig(el::TEAM_ACTIVITIES, round(members * 0.45 * wd * rng.jitter(0.3))));
     }
     f
 }
@@ -390,11 +307,7 @@ fn weekly_figures(ctx: &Ctx, prof: &Profile, tr: &Traits, p: &Period, rng: &mut 
     let mut f = Vec::with_capacity(12);
     if prof.dossiers > 0.0 {
         let second_year = t >= 12.0;
-        let procedures = if second_year {
-            (tr.procedures * 1.09).round()
-        } else {
-            tr.procedures
-        };
+        let procedures = if second_year { (tr.procedures * 1.09).round() } else { tr.procedures };
         let share = if second_year {
             (0.915 + 0.0085 * (t - 12.0) + tr.full_online_next).min(1.0)
         } else if t >= 10.0 {
@@ -412,45 +325,22 @@ fn weekly_figures(ctx: &Ctx, prof: &Profile, tr: &Traits, p: &Period, rng: &mut 
         let post = round(offline * tr.post);
         let direct = (round(offline) - post).max(0.0);
         let received = online + direct + post;
-        let resolved = received.min(round(
-            received * (tr.resolve + rng.normal() * 0.03).clamp(0.7, 1.0),
-        ));
+        let resolved = received.min(round(received * (tr.resolve + rng.normal() * 0.03).clamp(0.7, 1.0)));
         let q = (prof.on_time0 + prof.on_time_drift * t + rng.normal() * 0.004).clamp(0.85, 1.0);
         let late = round(resolved * (1.0 - q));
-        f.push(Fig {
-            element: el::W_RECEIVED,
-            option: Some(ONLINE),
-            value: online,
-            decimal: false,
-        });
-        f.push(Fig {
-            element: el::W_RECEIVED,
-            option: Some(IN_PERSON),
-            value: direct,
-            decimal: false,
-        });
-        f.push(Fig {
-            element: el::W_RECEIVED,
-            option: Some(POST),
-            value: post,
-            decimal: false,
-        });
+        f.push(Fig { element: el::W_RECEIVED, option: Some(ONLINE), value: online, decimal: false });
+        f.push(Fig { element: el::W_RECEIVED, option: Some(IN_PERSON), value: direct, decimal: false });
+        f.push(Fig { element: el::W_RECEIVED, option: Some(POST), value: post, decimal: false });
         f.push(fig(el::W_RESOLVED, resolved));
         f.push(fig(el::W_ON_TIME, resolved - late));
         f.push(fig(el::W_LATE, late));
     }
     let hotline = match prof.tier {
         Tier::District => round(prof.dossiers / 220.0 * rng.jitter(0.4) * (0.3 + 0.7 * wd)),
-        _ if prof.dossiers > 0.0 => {
-            round(prof.dossiers / 450.0 * rng.jitter(0.5) * (0.3 + 0.7 * wd))
-        }
+        _ if prof.dossiers > 0.0 => round(prof.dossiers / 450.0 * rng.jitter(0.5) * (0.3 + 0.7 * wd)),
         _ => f64::from(u8::from(rng.chance(0.1))),
     };
-    let pending = if hotline > 0.0 && rng.chance(0.13) {
-        1.0
-    } else {
-        0.0
-    };
+    let pending = if hotline > 0.0 && rng.chance(0.13) { 1.0 } else { 0.0 };
     f.push(fig(el::HOTLINE_RECEIVED, hotline));
     f.push(fig(el::HOTLINE_HANDLED, hotline - pending));
     let fading = (1.5 - 0.045 * t).max(0.45);
@@ -460,15 +350,9 @@ fn weekly_figures(ctx: &Ctx, prof: &Profile, tr: &Traits, p: &Period, rng: &mut 
         _ => None,
     };
     if let Some(base) = vneid {
-        f.push(fig(
-            el::VNEID,
-            round(base * fading * (0.3 + 0.7 * wd) * rng.jitter(0.15)),
-        ));
+        f.push(fig(el::VNEID, round(base * fading * (0.3 + 0.7 * wd) * rng.jitter(0.15))));
     }
-    f.push(fig(
-        el::MALWARE,
-        round(prof.computers * 0.06 * (1.0 - 0.025 * t).max(0.3) * rng.jitter(0.6)),
-    ));
+    f.push(fig(el::MALWARE, round(prof.computers * 0.06 * (1.0 - 0.025 * t).max(0.3) * rng.jitter(0.6))));
     f
 }
 
@@ -486,20 +370,15 @@ fn monthly_typo(f: &mut [Fig], rng: &mut Rng) {
             set(f, el::ANTI_MALWARE, None, c + rng.between(1, 5) as f64);
         }
         2 => {
-            let (m, o) = (
-                get(f, el::MEETINGS, None).unwrap_or(0.0),
-                get(f, el::MEETINGS_ONLINE, None).unwrap_or(0.0),
-            );
+            let (m, o) = (get(f, el::MEETINGS, None).unwrap_or(0.0), get(f, el::MEETINGS_ONLINE, None).unwrap_or(0.0));
             if o < m {
                 set(f, el::MEETINGS, None, o);
                 set(f, el::MEETINGS_ONLINE, None, m);
             }
         }
         3 => {
-            let (d, e) = (
-                get(f, el::DOCUMENTS, None).unwrap_or(0.0),
-                get(f, el::DOCUMENTS_ELECTRONIC, None).unwrap_or(0.0),
-            );
+            let (d, e) =
+                (get(f, el::DOCUMENTS, None).unwrap_or(0.0), get(f, el::DOCUMENTS_ELECTRONIC, None).unwrap_or(0.0));
             if e < d {
                 set(f, el::DOCUMENTS, None, e);
                 set(f, el::DOCUMENTS_ELECTRONIC, None, d);
@@ -512,20 +391,9 @@ fn monthly_typo(f: &mut [Fig], rng: &mut Rng) {
     }
 }
 
-fn to_values(
-    out: &mut Vec<DataValue>,
-    figs: &[Fig],
-    unit: &Code,
-    period: Period,
-    by: &str,
-    when: NaiveDateTime,
-) {
+fn to_values(out: &mut Vec<DataValue>, figs: &[Fig], unit: &Code, period: Period, by: &str, when: NaiveDateTime) {
     for f in figs {
-        let value = if f.decimal {
-            plain(round_half_away(f.value, 2))
-        } else {
-            format!("{}", f.value as i64)
-        };
+        let value = if f.decimal { plain(round_half_away(f.value, 2)) } else { format!("{}", f.value as i64) };
         out.push(DataValue {
             element: Code::new(f.element).expect("element code"),
             period,
@@ -544,10 +412,7 @@ fn to_values(
 pub(crate) fn periods(form: &ReportForm, first_year: i32, today: NaiveDate) -> Vec<Period> {
     let first = match form.period_type {
         PeriodType::Weekly(ws) => Period::week(ws, first_year, 1),
-        t => Ok(Period::containing(
-            t,
-            NaiveDate::from_ymd_opt(first_year, 1, 1).expect("1 January"),
-        )),
+        t => Ok(Period::containing(t, NaiveDate::from_ymd_opt(first_year, 1, 1).expect("1 January"))),
     };
     let Ok(mut p) = first else { return Vec::new() };
     let mut out = Vec::new();
@@ -559,12 +424,7 @@ pub(crate) fn periods(form: &ReportForm, first_year: i32, today: NaiveDate) -> V
 }
 
 pub(crate) fn generate(org: &Org, forms: &[ReportForm], today: NaiveDate) -> Reports {
-    let ctx = Ctx {
-        org,
-        today,
-        first_year: today.year() - 1,
-        cal: WorkingCalendar::vietnam(),
-    };
+    let ctx = Ctx { org, today, first_year: today.year() - 1, cal: WorkingCalendar::vietnam() };
     let traits: Vec<Traits> = org.profiles.iter().map(traits).collect();
     let mut values = Vec::with_capacity(160_000);
     let mut narratives = Vec::new();
@@ -575,18 +435,11 @@ pub(crate) fn generate(org: &Org, forms: &[ReportForm], today: NaiveDate) -> Rep
         let periods = periods(form, ctx.first_year, today);
         let due_of = |p: &Period| form.due.due_date(p, form.cutoff, &ctx.cal);
         // The latest period due at least 4 (monthly) or 8 (weekly) days ago.
-        let returned = periods
-            .iter()
-            .rev()
-            .find(|p| due_of(p) + Days::new(if weekly { 8 } else { 4 }) < today)
-            .copied();
+        let returned =
+            periods.iter().rev().find(|p| due_of(p) + Days::new(if weekly { 8 } else { 4 }) < today).copied();
         let script = Script {
             returned_month: if weekly { None } else { returned },
-            returned_week: if weekly {
-                returned.and_then(|p| p.checked_offset(-1))
-            } else {
-                None
-            },
+            returned_week: if weekly { returned.and_then(|p| p.checked_offset(-1)) } else { None },
         };
         for (prof, tr) in ctx.org.profiles.iter().zip(&traits) {
             let assigned = match prof.tier {
@@ -605,21 +458,9 @@ pub(crate) fn generate(org: &Org, forms: &[ReportForm], today: NaiveDate) -> Rep
                 let due = due_of(p);
                 let window_end = form.cutoff.window(p).1;
                 let unit = prof.code.as_str();
-                let returned_here =
-                    (weekly && unit == RETURNED_WEEK_UNIT && script.returned_week == Some(*p))
-                        || (!weekly
-                            && unit == RETURNED_MONTH_UNIT
-                            && script.returned_month == Some(*p));
-                let fate = fate(
-                    &ctx,
-                    form,
-                    p,
-                    prof,
-                    due,
-                    window_end,
-                    returned_here,
-                    &mut rng,
-                );
+                let returned_here = (weekly && unit == RETURNED_WEEK_UNIT && script.returned_week == Some(*p))
+                    || (!weekly && unit == RETURNED_MONTH_UNIT && script.returned_month == Some(*p));
+                let fate = fate(&ctx, form, p, prof, due, window_end, returned_here, &mut rng);
                 if matches!(fate, Fate::Missing) {
                     continue;
                 }
@@ -637,15 +478,8 @@ pub(crate) fn generate(org: &Org, forms: &[ReportForm], today: NaiveDate) -> Rep
                     && ((second_year && (month == 5 || month == 8)) || (!second_year && month == 9))
                 {
                     // Types the rate over received ÷ 100, like the report's "0,01%" for 1,08%.
-                    if let (Some(late), Some(res)) =
-                        (get(&figs, el::LATE, None), get(&figs, el::RESOLVED, None))
-                    {
-                        set(
-                            &mut figs,
-                            el::LATE_RATE_STATED,
-                            None,
-                            round_half_away(late / res, 2),
-                        );
+                    if let (Some(late), Some(res)) = (get(&figs, el::LATE, None), get(&figs, el::RESOLVED, None)) {
+                        set(&mut figs, el::LATE_RATE_STATED, None, round_half_away(late / res, 2));
                     }
                 }
                 let slip_on_time = |figs: &mut Vec<Fig>, resolved: &str, on_time: &str| {
@@ -653,9 +487,7 @@ pub(crate) fn generate(org: &Org, forms: &[ReportForm], today: NaiveDate) -> Rep
                         set(figs, on_time, None, r);
                     }
                 };
-                if returned_here
-                    || (!weekly && unit == RETURNED_MONTH_UNIT && !second_year && month == 6)
-                {
+                if returned_here || (!weekly && unit == RETURNED_MONTH_UNIT && !second_year && month == 6) {
                     // On time typed as the resolved total, late on top of it.
                     if weekly {
                         slip_on_time(&mut figs, el::W_RESOLVED, el::W_ON_TIME);
@@ -668,12 +500,7 @@ pub(crate) fn generate(org: &Org, forms: &[ReportForm], today: NaiveDate) -> Rep
                         if let Some(r) = get(&figs, el::W_RESOLVED, None) {
                             let received = total(&figs, el::W_RECEIVED);
                             if received > 0.0 {
-                                set(
-                                    &mut figs,
-                                    el::W_RESOLVED,
-                                    None,
-                                    received + rng.between(1, 9) as f64,
-                                );
+                                set(&mut figs, el::W_RESOLVED, None, received + rng.between(1, 9) as f64);
                                 let late = get(&figs, el::W_LATE, None).unwrap_or(0.0);
                                 set(&mut figs, el::W_ON_TIME, None, r - late);
                             }
@@ -685,11 +512,7 @@ pub(crate) fn generate(org: &Org, forms: &[ReportForm], today: NaiveDate) -> Rep
 
                 let (status, submitted_at, entered) = match fate {
                     Fate::Sent { at, status } => {
-                        let status = if returned_here {
-                            SubmissionStatus::Returned
-                        } else {
-                            status
-                        };
+                        let status = if returned_here { SubmissionStatus::Returned } else { status };
                         (status, Some(at), at)
                     }
                     _ => {
@@ -712,9 +535,5 @@ pub(crate) fn generate(org: &Org, forms: &[ReportForm], today: NaiveDate) -> Rep
             }
         }
     }
-    Reports {
-        values,
-        narratives,
-        submissions,
-    }
+    Reports { values, narratives, submissions }
 }

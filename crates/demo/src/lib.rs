@@ -98,10 +98,7 @@ fn metadata_for(org: &org::Org, today: NaiveDate) -> Metadata {
         constants: vec![],
         validation_rules: catalog::rules(),
         forms: catalog::forms(),
-        plans: vec![
-            plans::previous(year - 1, today),
-            plans::current(year, today),
-        ],
+        plans: vec![plans::previous(year - 1, today), plans::current(year, today)],
     }
 }
 
@@ -116,12 +113,7 @@ pub fn generate(today: NaiveDate) -> Demo {
     let org = org::build();
     let metadata = metadata_for(&org, today);
     let reports = data::generate(&org, &metadata.forms, today);
-    Demo {
-        metadata,
-        values: reports.values,
-        narratives: reports.narratives,
-        submissions: reports.submissions,
-    }
+    Demo { metadata, values: reports.values, narratives: reports.narratives, submissions: reports.submissions }
 }
 
 #[cfg(test)]

@@ -20,16 +20,11 @@ pub(crate) fn fold(s: &str) -> String {
         ("Đ", 'D'),
     ];
     s.chars()
-        .map(|c| {
-            if c.is_ascii() {
-                c
-            } else {
-                GROUPS
-                    .iter()
-                    .find(|(set, _)| set.contains(c))
-                    .map_or('_', |&(_, to)| to)
-            }
-        })
+        .map(
+            |c| {
+                if c.is_ascii() { c } else { GROUPS.iter().find(|(set, _)| set.contains(c)).map_or('_', |&(_, to)| to) }
+            },
+        )
         .collect()
 }
 
@@ -89,23 +84,20 @@ pub(crate) const PLACE_FIRST: &[&str] = &[
 
 /// Second syllables of place names.
 pub(crate) const PLACE_SECOND: &[&str] = &[
-    "An", "Bình", "Châu", "Điền", "Đông", "Hà", "Hải", "Hòa", "Hưng", "Hiệp", "Khánh", "Lâm",
-    "Lộc", "Lợi", "Long", "Mỹ", "Nghĩa", "Ninh", "Phong", "Phú", "Phước", "Quang", "Sơn", "Tây",
-    "Thành", "Thịnh", "Thuận", "Tiến", "Trung", "Xuân", "Cường", "Định", "Vinh", "Tân", "Thủy",
-    "Lạc",
+    "An", "Bình", "Châu", "Điền", "Đông", "Hà", "Hải", "Hòa", "Hưng", "Hiệp", "Khánh", "Lâm", "Lộc", "Lợi", "Long",
+    "Mỹ", "Nghĩa", "Ninh", "Phong", "Phú", "Phước", "Quang", "Sơn", "Tây", "Thành", "Thịnh", "Thuận", "Tiến", "Trung",
+    "Xuân", "Cường", "Định", "Vinh", "Tân", "Thủy", "Lạc",
 ];
 
 pub(crate) const FAMILY: &[&str] = &[
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-    "Hồ", "Ngô", "Dương", "Lý",
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương",
+    "Lý",
 ];
-pub(crate) const MIDDLE: &[&str] = &[
-    "Văn", "Thị", "Minh", "Thanh", "Hữu", "Ngọc", "Đức", "Thu", "Quốc", "Thùy",
-];
+pub(crate) const MIDDLE: &[&str] = &["Văn", "Thị", "Minh", "Thanh", "Hữu", "Ngọc", "Đức", "Thu", "Quốc", "Thùy"];
 pub(crate) const GIVEN: &[&str] = &[
-    "An", "Bình", "Chi", "Dũng", "Hà", "Hạnh", "Hùng", "Hương", "Khánh", "Lan", "Linh", "Long",
-    "Mai", "Nam", "Nga", "Phong", "Phương", "Quang", "Tâm", "Thảo", "Trang", "Trung", "Tuấn",
-    "Vân", "Yến", "Hiếu", "Sơn", "Hải", "Duy", "Nhung",
+    "An", "Bình", "Chi", "Dũng", "Hà", "Hạnh", "Hùng", "Hương", "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga",
+    "Phong", "Phương", "Quang", "Tâm", "Thảo", "Trang", "Trung", "Tuấn", "Vân", "Yến", "Hiếu", "Sơn", "Hải", "Duy",
+    "Nhung",
 ];
 
 #[cfg(test)]
@@ -117,13 +109,7 @@ mod tests {
         assert_eq!(fold("Phường Hòa Lâm"), "Phuong Hoa Lam");
         assert_eq!(code_part("Đồng Tháp"), "DONG_THAP");
         assert_eq!(code_part("Thuận Lợi"), "THUAN_LOI");
-        for w in PLACE_FIRST
-            .iter()
-            .chain(PLACE_SECOND)
-            .chain(FAMILY)
-            .chain(MIDDLE)
-            .chain(GIVEN)
-        {
+        for w in PLACE_FIRST.iter().chain(PLACE_SECOND).chain(FAMILY).chain(MIDDLE).chain(GIVEN) {
             assert!(fold(w).is_ascii() && !fold(w).contains('_'), "{w}");
         }
     }

@@ -31,11 +31,7 @@ fn n(x: f64) -> String {
     format_integer(x as i64)
 }
 fn pct(part: f64, whole: f64) -> String {
-    if whole > 0.0 {
-        format_percent(part / whole * 100.0, 2)
-    } else {
-        "—".into()
-    }
+    if whole > 0.0 { format_percent(part / whole * 100.0, 2) } else { "—".into() }
 }
 
 fn results(i: usize, f: &Figures, tier: Tier) -> Option<String> {
@@ -149,13 +145,7 @@ fn draw(rng: &mut Rng, k: usize, mut make: impl FnMut(usize) -> Option<String>) 
 
 /// The narrative sections of one monthly report, or none (not every unit
 /// writes every month).
-pub(crate) fn write(
-    form: &ReportForm,
-    period: &Period,
-    prof: &Profile,
-    figs: &[Fig],
-    rng: &mut Rng,
-) -> Vec<Narrative> {
+pub(crate) fn write(form: &ReportForm, period: &Period, prof: &Profile, figs: &[Fig], rng: &mut Rng) -> Vec<Narrative> {
     let p_write = if prof.habit.is_late_kind() { 0.3 } else { 0.55 };
     if !rng.chance(p_write) {
         return Vec::new();
@@ -195,10 +185,7 @@ pub(crate) fn write(
         push("KHO_KHAN", draw(rng, 1, |i| difficulties(i, &f, tier)));
     }
     if rng.chance(0.6) {
-        push(
-            "DE_XUAT",
-            draw(rng, 1, |i| proposals(i, &f, tier, coordinator)),
-        );
+        push("DE_XUAT", draw(rng, 1, |i| proposals(i, &f, tier, coordinator)));
     }
     out
 }

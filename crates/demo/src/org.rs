@@ -42,11 +42,7 @@ impl Habit {
             Habit::Improving => (0.55, 0.06),
             Habit::OftenMissing => (0.22, 0.33),
         };
-        if weekly {
-            (late * 1.2, missing * 1.5)
-        } else {
-            (late, missing)
-        }
+        if weekly { (late * 1.2, missing * 1.5) } else { (late, missing) }
     }
     pub(crate) fn is_late_kind(self) -> bool {
         matches!(self, Habit::ChronicallyLate | Habit::OftenMissing)
@@ -99,18 +95,7 @@ fn c(s: &str) -> Code {
 
 /// (code, name, short name, dossiers a month, online share, on-time share,
 /// computers, staff, information systems, reporting habit).
-type Dept = (
-    &'static str,
-    &'static str,
-    &'static str,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    u32,
-    Habit,
-);
+type Dept = (&'static str, &'static str, &'static str, f64, f64, f64, f64, f64, u32, Habit);
 
 use Habit::{ChronicallyLate, Improving, OftenMissing, Punctual, Usual};
 
@@ -174,48 +159,23 @@ fn reporter(rng: &mut Rng, unit: &Code) -> String {
     let fam = FAMILY[rng.below(FAMILY.len())];
     let mid = MIDDLE[rng.below(MIDDLE.len())];
     let given = GIVEN[rng.below(GIVEN.len())];
-    let initials: String = [fam, mid]
-        .iter()
-        .filter_map(|w| fold(w).chars().next())
-        .collect();
+    let initials: String = [fam, mid].iter().filter_map(|w| fold(w).chars().next()).collect();
     let slug: String = unit.as_str().chars().filter(|c| *c != '_').collect();
     format!("{}{}.{}", initials, fold(given), slug).to_lowercase()
 }
 
 pub(crate) fn build() -> Org {
     let levels = vec![
-        OrgUnitLevel {
-            level: 1,
-            name: "Tỉnh".into(),
-        },
-        OrgUnitLevel {
-            level: 2,
-            name: "Sở, ngành / Huyện".into(),
-        },
-        OrgUnitLevel {
-            level: 3,
-            name: "Xã, phường".into(),
-        },
+        OrgUnitLevel { level: 1, name: "Tỉnh".into() },
+        OrgUnitLevel { level: 2, name: "Sở, ngành / Huyện".into() },
+        OrgUnitLevel { level: 3, name: "Xã, phường".into() },
     ];
     let kinds = vec![
-        UnitKind {
-            code: c("so_nganh"),
-            name: "Sở, ban, ngành".into(),
-        },
-        UnitKind {
-            code: c("huyen"),
-            name: "Huyện, thị xã, thành phố".into(),
-        },
-        UnitKind {
-            code: c("xa"),
-            name: "Xã, phường, thị trấn".into(),
-        },
+        UnitKind { code: c("so_nganh"), name: "Sở, ban, ngành".into() },
+        UnitKind { code: c("huyen"), name: "Huyện, thị xã, thành phố".into() },
+        UnitKind { code: c("xa"), name: "Xã, phường, thị trấn".into() },
     ];
-    let unit = |code: Code,
-                name: String,
-                short: Option<String>,
-                parent: Option<&Code>,
-                kind: Option<&str>| OrgUnit {
+    let unit = |code: Code, name: String, short: Option<String>, parent: Option<&Code>, kind: Option<&str>| OrgUnit {
         code,
         name,
         short_name: short,
@@ -230,34 +190,16 @@ pub(crate) fn build() -> Org {
     let mut profiles = Vec::new();
     let mut rng = rng_for(&["org"]);
     let mut groups = [
-        OrgUnitGroup {
-            code: c("SO_NGANH"),
-            name: "Sở, ban, ngành".into(),
-            members: vec![],
-        },
-        OrgUnitGroup {
-            code: c("UBND_HUYEN"),
-            name: "UBND cấp huyện".into(),
-            members: vec![],
-        },
-        OrgUnitGroup {
-            code: c("UBND_XA"),
-            name: "UBND cấp xã".into(),
-            members: vec![],
-        },
+        OrgUnitGroup { code: c("SO_NGANH"), name: "Sở, ban, ngành".into(), members: vec![] },
+        OrgUnitGroup { code: c("UBND_HUYEN"), name: "UBND cấp huyện".into(), members: vec![] },
+        OrgUnitGroup { code: c("UBND_XA"), name: "UBND cấp xã".into(), members: vec![] },
     ];
 
     for &(code, name, short, dossiers, online, on_time, computers, staff, systems, habit) in DEPTS {
         let is_tttt = code == "SO_TTTT";
         let is_ct = code == "SO_CT";
         let code = c(code);
-        let mut u = unit(
-            code.clone(),
-            name.into(),
-            Some(short.into()),
-            Some(&root),
-            Some("so_nganh"),
-        );
+        let mut u = unit(code.clone(), name.into(), Some(short.into()), Some(&root), Some("so_nganh"));
         let mut valid_to = None;
         if is_tttt {
             // Merged into Sở Khoa học và Công nghệ on 1/3/2025.
@@ -275,11 +217,7 @@ pub(crate) fn build() -> Org {
             online0: online,
             online_slope: 0.0035 + rng.unit() * 0.002,
             on_time0: on_time,
-            on_time_drift: if on_time < 0.999 {
-                -0.0006 - rng.unit() * 0.0006
-            } else {
-                0.0
-            },
+            on_time_drift: if on_time < 0.999 { -0.0006 - rng.unit() * 0.0006 } else { 0.0 },
             habit,
             computers,
             staff,
@@ -296,13 +234,7 @@ pub(crate) fn build() -> Org {
     let mut used_names: Vec<String> = DISTRICTS.iter().map(|d| code_part(d.place)).collect();
     for d in DISTRICTS {
         let code = c(d.code);
-        units.push(unit(
-            code.clone(),
-            d.name.into(),
-            None,
-            Some(&root),
-            Some("huyen"),
-        ));
+        units.push(unit(code.clone(), d.name.into(), None, Some(&root), Some("huyen")));
         groups[1].members.push(code.clone());
         profiles.push(Profile {
             reporter: reporter(&mut rng, &code),
@@ -310,11 +242,7 @@ pub(crate) fn build() -> Org {
             tier: Tier::District,
             dossiers: d.dossiers,
             online0: d.online,
-            online_slope: if d.remote {
-                0.0025
-            } else {
-                0.0036 + rng.unit() * 0.0015
-            },
+            online_slope: if d.remote { 0.0025 } else { 0.0036 + rng.unit() * 0.0015 },
             on_time0: 0.965 + rng.unit() * 0.025,
             on_time_drift: -0.0005 - rng.unit() * 0.0007,
             habit: d.habit,
@@ -323,11 +251,7 @@ pub(crate) fn build() -> Org {
             systems: 3 + rng.below(3) as u32,
             meetings: 22.0 + rng.unit() * 20.0,
             documents: 900.0 + rng.unit() * 900.0,
-            ecommerce: if d.remote {
-                1.0
-            } else {
-                1.4 + rng.unit() * 1.2
-            },
+            ecommerce: if d.remote { 1.0 } else { 1.4 + rng.unit() * 1.2 },
             team: 25.0 + rng.unit() * 15.0,
             remote: d.remote,
             valid_to: None,
@@ -362,13 +286,7 @@ pub(crate) fn build() -> Org {
                 },
             };
             let ccode = c(&format!("{prefix}_{}", code_part(&place)));
-            units.push(unit(
-                ccode.clone(),
-                format!("{kind_word} {place}"),
-                None,
-                Some(&code),
-                Some("xa"),
-            ));
+            units.push(unit(ccode.clone(), format!("{kind_word} {place}"), None, Some(&code), Some("xa")));
             groups[2].members.push(ccode.clone());
             let urban = prefix != "X";
             let size = if urban {
@@ -379,11 +297,7 @@ pub(crate) fn build() -> Org {
                 45.0 + rng.unit() * 140.0
             };
             let habit = if d.habit == ChronicallyLate {
-                if rng.chance(0.5) {
-                    OftenMissing
-                } else {
-                    ChronicallyLate
-                }
+                if rng.chance(0.5) { OftenMissing } else { ChronicallyLate }
             } else if k >= d.communes - late_communes {
                 ChronicallyLate
             } else if rng.chance(0.025) {
@@ -398,45 +312,22 @@ pub(crate) fn build() -> Org {
                 code: ccode,
                 tier: Tier::Commune,
                 dossiers: size,
-                online0: (d.online + if urban { 0.12 } else { 0.0 } + rng.normal() * 0.08)
-                    .clamp(0.08, 0.9),
-                online_slope: if d.remote {
-                    0.002
-                } else {
-                    0.003 + rng.unit() * 0.002
-                },
+                online0: (d.online + if urban { 0.12 } else { 0.0 } + rng.normal() * 0.08).clamp(0.08, 0.9),
+                online_slope: if d.remote { 0.002 } else { 0.003 + rng.unit() * 0.002 },
                 on_time0: 0.96 + rng.unit() * 0.035,
                 on_time_drift: -0.0003 - rng.unit() * 0.0007,
                 habit,
-                computers: if urban {
-                    22.0 + rng.unit() * 14.0
-                } else {
-                    14.0 + rng.unit() * 10.0
-                },
-                staff: if urban {
-                    24.0 + rng.unit() * 8.0
-                } else {
-                    19.0 + rng.unit() * 6.0
-                },
+                computers: if urban { 22.0 + rng.unit() * 14.0 } else { 14.0 + rng.unit() * 10.0 },
+                staff: if urban { 24.0 + rng.unit() * 8.0 } else { 19.0 + rng.unit() * 6.0 },
                 systems: 1,
                 meetings: 6.0 + rng.unit() * 8.0,
                 documents: 120.0 + rng.unit() * 160.0,
                 ecommerce: 0.0,
-                team: if d.remote {
-                    6.0 + rng.unit() * 5.0
-                } else {
-                    8.0 + rng.unit() * 9.0
-                },
+                team: if d.remote { 6.0 + rng.unit() * 5.0 } else { 8.0 + rng.unit() * 9.0 },
                 remote: d.remote,
                 valid_to: None,
             });
         }
     }
-    Org {
-        levels,
-        kinds,
-        units,
-        groups: groups.into(),
-        profiles,
-    }
+    Org { levels, kinds, units, groups: groups.into(), profiles }
 }

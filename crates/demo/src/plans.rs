@@ -67,14 +67,7 @@ impl Spec {
     }
 }
 
-fn plan(
-    code: String,
-    year: i32,
-    number: &str,
-    issued_on: NaiveDate,
-    specs: Vec<Spec>,
-    today: NaiveDate,
-) -> Plan {
+fn plan(code: String, year: i32, number: &str, issued_on: NaiveDate, specs: Vec<Spec>, today: NaiveDate) -> Plan {
     let targets = specs
         .into_iter()
         .enumerate()
@@ -95,11 +88,7 @@ fn plan(
                 .results
                 .into_iter()
                 .filter(|(d, _)| *d < today)
-                .map(|(date, outcome)| ManualResult {
-                    date,
-                    outcome: outcome.into(),
-                    note: None,
-                })
+                .map(|(date, outcome)| ManualResult { date, outcome: outcome.into(), note: None })
                 .collect(),
             note: s.note.map(String::from),
         })
@@ -194,14 +183,7 @@ pub(crate) fn current(y: i32, today: NaiveDate) -> Plan {
             .result(d(y, 9, 30), "76%"),
         spec("XA_HOI", "Tỷ lệ dân số trưởng thành có tài khoản thanh toán điện tử đạt trên 80%", "trên 80%", &["SO_TC"], &[DISTRICTS], end, Measure::Manual),
     ];
-    plan(
-        format!("KH_CDS_{y}"),
-        y,
-        "45/KH-UBND",
-        d(y, 2, 6),
-        specs,
-        today,
-    )
+    plan(format!("KH_CDS_{y}"), y, "45/KH-UBND", d(y, 2, 6), specs, today)
 }
 
 /// The plan of `y`, the year before `today`'s: everything evaluated.
@@ -237,12 +219,5 @@ pub(crate) fn previous(y: i32, today: NaiveDate) -> Plan {
         spec("XA_HOI", "100% UBND cấp xã thành lập và duy trì Tổ công nghệ số cộng đồng", "100%", &[DISTRICTS], &[KHCN, COMMUNES], end, Measure::Manual)
             .result(d(y, 12, 10), "100%"),
     ];
-    plan(
-        format!("KH_CDS_{y}"),
-        y,
-        "38/KH-UBND",
-        d(y, 3, 12),
-        specs,
-        today,
-    )
+    plan(format!("KH_CDS_{y}"), y, "38/KH-UBND", d(y, 3, 12), specs, today)
 }

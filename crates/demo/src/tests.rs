@@ -44,12 +44,7 @@ fn three_levels_of_units() {
     let tree = m.tree();
     let root = tree.index(PROVINCE).unwrap();
     assert_eq!(tree.roots(), &[root]);
-    let kind = |k: &str| {
-        tree.units()
-            .iter()
-            .filter(|u| u.kind.as_ref().is_some_and(|c| c.as_str() == k))
-            .count()
-    };
+    let kind = |k: &str| tree.units().iter().filter(|u| u.kind.as_ref().is_some_and(|c| c.as_str() == k)).count();
     let (depts, districts, communes) = (kind("so_nganh"), kind("huyen"), kind("xa"));
     assert!((18..=22).contains(&depts), "{depts} departments");
     assert_eq!(districts, 10);
@@ -63,21 +58,11 @@ fn three_levels_of_units() {
     let names: BTreeSet<&str> = tree.units().iter().map(|u| u.name.as_str()).collect();
     assert_eq!(names.len(), tree.len());
     for ix in tree.at_level(3, None) {
-        assert_eq!(
-            tree.unit(tree.parent(ix).unwrap())
-                .kind
-                .as_ref()
-                .unwrap()
-                .as_str(),
-            "huyen"
-        );
+        assert_eq!(tree.unit(tree.parent(ix).unwrap()).kind.as_ref().unwrap().as_str(), "huyen");
     }
     // The old Sở TT&TT rolls up into the coordinating office.
     let tttt = tree.index("SO_TTTT").unwrap();
-    assert_eq!(
-        tree.final_successors(tttt),
-        vec![tree.index(COORDINATOR).unwrap()]
-    );
+    assert_eq!(tree.final_successors(tttt), vec![tree.index(COORDINATOR).unwrap()]);
     assert_eq!(m.metadata().pillars.len(), 10);
 }
 
@@ -87,9 +72,7 @@ fn values_name_existing_things_and_are_normalised() {
     let tree = m.tree();
     let mut cells = BTreeSet::new();
     for v in &demo().values {
-        let e = m
-            .element(v.element.as_str())
-            .unwrap_or_else(|| panic!("element {}", v.element));
+        let e = m.element(v.element.as_str()).unwrap_or_else(|| panic!("element {}", v.element));
         assert!(tree.index(v.unit.as_str()).is_some(), "unit {}", v.unit);
         match (&v.option, m.element_disaggregation(v.element.as_str())) {
             (Some(o), Some(d)) => {
@@ -98,43 +81,15 @@ fn values_name_existing_things_and_are_normalised() {
             (None, None) => {}
             other => panic!("{}: option/disaggregation mismatch {other:?}", v.element),
         }
-        assert_eq!(
-            e.value_type.normalize(&v.value).as_deref(),
-            Ok(v.value.as_str()),
-            "{} {}",
-            v.element,
-            v.value
-        );
+        assert_eq!(e.value_type.normalize(&v.value).as_deref(), Ok(v.value.as_str()), "{} {}", v.element, v.value);
         // Each value belongs to a form of its period type.
-        let form = m
-            .metadata()
-            .forms
-            .iter()
-            .find(|f| f.elements().any(|x| *x == v.element))
-            .unwrap();
+        let form = m.metadata().forms.iter().find(|f| f.elements().any(|x| *x == v.element)).unwrap();
         assert_eq!(form.period_type, v.period.period_type(), "{}", v.element);
-        assert!(
-            cells.insert((
-                v.element.clone(),
-                v.option.clone(),
-                v.period,
-                v.unit.clone()
-            )),
-            "duplicate {v:?}"
-        );
+        assert!(cells.insert((v.element.clone(), v.option.clone(), v.period, v.unit.clone())), "duplicate {v:?}");
     }
     // Values only where a submission (draft included) exists.
-    let subs: BTreeSet<(&str, Period)> = demo()
-        .submissions
-        .iter()
-        .map(|s| (s.unit.as_str(), s.period))
-        .collect();
-    assert!(
-        demo()
-            .values
-            .iter()
-            .all(|v| subs.contains(&(v.unit.as_str(), v.period)))
-    );
+    let subs: BTreeSet<(&str, Period)> = demo().submissions.iter().map(|s| (s.unit.as_str(), s.period)).collect();
+    assert!(demo().values.iter().all(|v| subs.contains(&(v.unit.as_str(), v.period))));
 }
 
 #[test]
@@ -143,25 +98,14 @@ fn generation_is_deterministic() {
     assert!(again == *demo());
     // A later day keeps the figures of periods closed well before.
     let later = generate(NaiveDate::from_ymd_opt(2026, 12, 20).unwrap());
-    let key = |v: &DataValue| {
-        (
-            v.element.clone(),
-            v.option.clone(),
-            v.period,
-            v.unit.clone(),
-        )
-    };
+    let key = |v: &DataValue| (v.element.clone(), v.option.clone(), v.period, v.unit.clone());
     let early: HashMap<_, _> = demo()
         .values
         .iter()
         .filter(|v| v.period.end() < NaiveDate::from_ymd_opt(2026, 6, 1).unwrap())
         .map(|v| (key(v), v.value.clone()))
         .collect();
-    let same = later
-        .values
-        .iter()
-        .filter(|v| early.get(&key(v)) == Some(&v.value))
-        .count();
+    let same = later.values.iter().filter(|v| early.get(&key(v)) == Some(&v.value)).count();
     assert_eq!(same, early.len());
 }
 
@@ -174,33 +118,19 @@ fn data_covers_two_years_with_weekly_and_monthly_forms() {
     assert_eq!(monthly.period_type, PeriodType::Monthly);
     let periods: BTreeSet<Period> = demo().values.iter().map(|v| v.period).collect();
     let first = periods.iter().next().unwrap();
-    assert!(
-        first.start() <= NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-        "{first}"
-    );
+    assert!(first.start() <= NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(), "{first}");
     assert!(periods.contains(&"202511".parse().unwrap()));
-    assert!(
-        periods.contains(&"202611".parse().unwrap()),
-        "the current month, partly reported"
-    );
+    assert!(periods.contains(&"202611".parse().unwrap()), "the current month, partly reported");
     assert!(!periods.contains(&"202612".parse().unwrap()));
-    assert!(
-        periods.contains(&"2026SatW46".parse().unwrap()),
-        "14–20/11, due 24/11, partly reported"
-    );
-    assert!(
-        !periods.contains(&"2026SatW47".parse().unwrap()),
-        "the week in progress"
-    );
+    assert!(periods.contains(&"2026SatW46".parse().unwrap()), "14–20/11, due 24/11, partly reported");
+    assert!(!periods.contains(&"2026SatW47".parse().unwrap()), "the week in progress");
     // Magnitudes: a commune tens to hundreds of dossiers a month, a district thousands.
     let received = |unit: &str| -> f64 {
         demo()
             .values
             .iter()
             .filter(|v| {
-                v.unit.as_str() == unit
-                    && v.element.as_str() == "HS_TIEP_NHAN"
-                    && v.period == "202603".parse().unwrap()
+                v.unit.as_str() == unit && v.element.as_str() == "HS_TIEP_NHAN" && v.period == "202603".parse().unwrap()
             })
             .map(|v| v.numeric().unwrap())
             .sum()
@@ -222,27 +152,16 @@ fn statuses() -> HashMap<SubmissionStatus, usize> {
 #[test]
 fn submissions_have_every_status() {
     let st = statuses();
-    for s in [
-        SubmissionStatus::Draft,
-        SubmissionStatus::Submitted,
-        SubmissionStatus::Returned,
-        SubmissionStatus::Approved,
-    ] {
+    for s in
+        [SubmissionStatus::Draft, SubmissionStatus::Submitted, SubmissionStatus::Returned, SubmissionStatus::Approved]
+    {
         assert!(st.get(&s).copied().unwrap_or(0) > 0, "{s:?}: {st:?}");
     }
     assert!(st[&SubmissionStatus::Approved] > st[&SubmissionStatus::Submitted]);
     for s in &demo().submissions {
-        assert_eq!(
-            s.submitted_at.is_some(),
-            s.status != SubmissionStatus::Draft,
-            "{s:?}"
-        );
+        assert_eq!(s.submitted_at.is_some(), s.status != SubmissionStatus::Draft, "{s:?}");
         assert!(s.submitted_at.is_none_or(|t| t.date() < today()));
-        assert!(
-            s.submitted_by
-                .as_deref()
-                .is_some_and(|b| b.contains('.') && b.is_ascii())
-        );
+        assert!(s.submitted_by.as_deref().is_some_and(|b| b.contains('.') && b.is_ascii()));
     }
 }
 
@@ -263,21 +182,15 @@ fn timeliness_by_year() -> BTreeMap<(String, i32), (u32, u32, u32)> {
     let now = today().and_hms_opt(8, 0, 0).unwrap();
     let mut out: BTreeMap<(String, i32), (u32, u32, u32)> = BTreeMap::new();
     for form in &m.metadata().forms {
-        let periods: BTreeSet<Period> = demo()
-            .submissions
-            .iter()
-            .filter(|s| s.form == form.code)
-            .map(|s| s.period)
-            .collect();
+        let periods: BTreeSet<Period> =
+            demo().submissions.iter().filter(|s| s.form == form.code).map(|s| s.period).collect();
         for p in periods {
             let c = completeness(m, form, &p, &demo().submissions, now, &cal);
             if c.due >= today() {
                 continue;
             }
             for u in &c.units {
-                let e = out
-                    .entry((m.tree().unit(u.unit).code.to_string(), p.period_year()))
-                    .or_default();
+                let e = out.entry((m.tree().unit(u.unit).code.to_string(), p.period_year())).or_default();
                 e.0 += 1;
                 e.1 += u32::from(u.status == ReportStatus::Late);
                 e.2 += u32::from(u.status == ReportStatus::Missing);
@@ -290,9 +203,7 @@ fn timeliness_by_year() -> BTreeMap<(String, i32), (u32, u32, u32)> {
 #[test]
 fn lateness_concentrates_in_a_few_units() {
     let t = timeliness();
-    let (expected, late, missing) = t
-        .values()
-        .fold((0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
+    let (expected, late, missing) = t.values().fold((0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
     assert!(late > 0 && missing > 0);
     let rate = |u: &str| {
         let (e, l, m) = t[u];
@@ -310,65 +221,31 @@ fn lateness_concentrates_in_a_few_units() {
         let (e, l, m) = by_year[&("TX_BINH_SON".to_string(), y)];
         f64::from(l + m) / f64::from(e)
     };
-    assert!(
-        bad(2025) > 0.4 && bad(2026) < 0.2,
-        "{} → {}",
-        bad(2025),
-        bad(2026)
-    );
+    assert!(bad(2025) > 0.4 && bad(2026) < 0.2, "{} → {}", bad(2025), bad(2026));
     // The worst ten units carry a large share of the late and missing reports.
     let mut worst: Vec<u32> = t.values().map(|(_, l, m)| l + m).collect();
     worst.sort_unstable_by(|a, b| b.cmp(a));
     let top: u32 = worst.iter().take(10).sum();
-    assert!(
-        f64::from(top) > 0.3 * f64::from(late + missing),
-        "{top} of {}",
-        late + missing
-    );
+    assert!(f64::from(top) > 0.3 * f64::from(late + missing), "{top} of {}", late + missing);
 }
 
 #[test]
 fn validation_finds_a_few_violations() {
     let m = model();
     let v = check_values(m, None, &demo().values);
-    let unit_periods: BTreeSet<(&str, Period)> = demo()
-        .values
-        .iter()
-        .map(|v| (v.unit.as_str(), v.period))
-        .collect();
+    let unit_periods: BTreeSet<(&str, Period)> = demo().values.iter().map(|v| (v.unit.as_str(), v.period)).collect();
     let bad: BTreeSet<(&str, Period)> = v.iter().map(|x| (x.unit.as_str(), x.period)).collect();
     assert!(!v.is_empty());
-    assert!(
-        (bad.len() as f64) < 0.02 * unit_periods.len() as f64,
-        "{} of {}",
-        bad.len(),
-        unit_periods.len()
-    );
+    assert!((bad.len() as f64) < 0.02 * unit_periods.len() as f64, "{} of {}", bad.len(), unit_periods.len());
     // The scripted ones.
     let has = |rule: &str, unit: &str, period: &str| {
-        v.iter().any(|x| {
-            x.rule.as_str() == rule
-                && x.unit.as_str() == unit
-                && x.period == period.parse().unwrap()
-        })
+        v.iter().any(|x| x.rule.as_str() == rule && x.unit.as_str() == unit && x.period == period.parse().unwrap())
     };
     assert!(has("TL_TRE_HAN_KHOP", "SO_YT", "202608"));
     assert!(has("DH_TH_LE_GQ", "H_VINH_XUAN", "202610"));
-    let returned: Vec<_> = demo()
-        .submissions
-        .iter()
-        .filter(|s| s.status == SubmissionStatus::Returned)
-        .collect();
-    assert!(
-        returned
-            .iter()
-            .any(|s| s.unit.as_str() == "H_VINH_XUAN" && s.period == "202610".parse().unwrap())
-    );
-    assert!(
-        returned
-            .iter()
-            .any(|s| s.unit.as_str() == "SO_NNMT" && s.period.period_type().is_weekly())
-    );
+    let returned: Vec<_> = demo().submissions.iter().filter(|s| s.status == SubmissionStatus::Returned).collect();
+    assert!(returned.iter().any(|s| s.unit.as_str() == "H_VINH_XUAN" && s.period == "202610".parse().unwrap()));
+    assert!(returned.iter().any(|s| s.unit.as_str() == "SO_NNMT" && s.period.period_type().is_weekly()));
 }
 
 #[test]
@@ -380,14 +257,7 @@ fn narratives_for_departments_and_districts() {
     let sections: BTreeSet<&str> = monthly.narratives.iter().map(|s| s.code.as_str()).collect();
     for x in n {
         assert!(sections.contains(x.section.as_str()));
-        let kind = m
-            .tree()
-            .get(x.unit.as_str())
-            .unwrap()
-            .kind
-            .as_ref()
-            .unwrap()
-            .as_str();
+        let kind = m.tree().get(x.unit.as_str()).unwrap().kind.as_ref().unwrap().as_str();
         assert!(kind == "so_nganh" || kind == "huyen");
         assert!(!x.text.is_empty() && !x.text.contains('{'));
     }
@@ -404,15 +274,8 @@ fn plans_cover_every_pillar() {
     assert!(cur.targets.len() >= 30);
     let pillars: BTreeSet<&str> = cur.targets.iter().map(|t| t.pillar.as_str()).collect();
     assert_eq!(pillars.len(), 10);
-    let measured = cur
-        .targets
-        .iter()
-        .filter(|t| t.measure != Measure::Manual)
-        .count();
-    assert!(
-        measured * 3 >= cur.targets.len() && measured * 3 <= cur.targets.len() * 2,
-        "{measured}"
-    );
+    let measured = cur.targets.iter().filter(|t| t.measure != Measure::Manual).count();
+    assert!(measured * 3 >= cur.targets.len() && measured * 3 <= cur.targets.len() * 2, "{measured}");
     let prev = m.plan("KH_CDS_2025").unwrap();
     assert_eq!(prev.targets.len(), 15);
 }
@@ -424,11 +287,7 @@ fn plans_cover_every_pillar() {
 // unit's latest value), as of the last month with data.
 
 fn anchor(p: &Period) -> NaiveDate {
-    if p.period_type().is_weekly() {
-        p.start() + chrono::Days::new(3)
-    } else {
-        p.start()
-    }
+    if p.period_type().is_weekly() { p.start() + chrono::Days::new(3) } else { p.start() }
 }
 
 /// The demo's values by element.
@@ -463,10 +322,7 @@ fn element_value_uncached(r: &ElementRef, from: NaiveDate, to: NaiveDate) -> Opt
     let mut by_option: HashMap<(&str, Period), f64> = HashMap::new();
     let mut sum = None::<f64>;
     for v in by_element().get(r.element.as_str()).into_iter().flatten() {
-        if r.option
-            .as_deref()
-            .is_some_and(|o| v.option.as_ref().is_none_or(|x| x.as_str() != o))
-        {
+        if r.option.as_deref().is_some_and(|o| v.option.as_ref().is_none_or(|x| x.as_str() != o)) {
             continue;
         }
         let a = anchor(&v.period);
@@ -495,16 +351,8 @@ fn measure_value(measure: &Measure, from: NaiveDate, to: NaiveDate) -> Option<f6
     match measure {
         Measure::Indicator(c) => {
             let i = m.indicator(c.as_str())?;
-            let n = i.numerator.eval(
-                &|r| element_value(r, from, to),
-                &none,
-                MissingValues::SkipIfAnyMissing,
-            )?;
-            let d = i.denominator.eval(
-                &|r| element_value(r, from, to),
-                &none,
-                MissingValues::SkipIfAnyMissing,
-            )?;
+            let n = i.numerator.eval(&|r| element_value(r, from, to), &none, MissingValues::SkipIfAnyMissing)?;
+            let d = i.denominator.eval(&|r| element_value(r, from, to), &none, MissingValues::SkipIfAnyMissing)?;
             i.value(Some(n), Some(d))
         }
         Measure::Element(c) => element_value(&ElementRef::total(c.as_str()), from, to),
@@ -579,29 +427,16 @@ fn show(evals: &[TargetEvaluation]) -> String {
 fn last_years_plan_gives_six_exceeded_seven_met_two_missed() {
     let m = model();
     let evals = evaluate(m.plan("KH_CDS_2025").unwrap());
-    let got = (
-        count(&evals, Verdict::Exceeded),
-        count(&evals, Verdict::Met),
-        count(&evals, Verdict::NotMet),
-    );
+    let got = (count(&evals, Verdict::Exceeded), count(&evals, Verdict::Met), count(&evals, Verdict::NotMet));
     assert_eq!(got, (6, 7, 2), "\n{}", show(&evals));
 }
 
 #[test]
 fn verdicts_do_not_hang_on_how_far_the_figures_go() {
     for plan in &model().metadata().plans {
-        let a: Vec<Verdict> = evaluate_upto(plan, Upto::LastData)
-            .iter()
-            .map(|e| e.verdict)
-            .collect();
+        let a: Vec<Verdict> = evaluate_upto(plan, Upto::LastData).iter().map(|e| e.verdict).collect();
         let b = evaluate_upto(plan, Upto::Deadline);
-        assert_eq!(
-            a,
-            b.iter().map(|e| e.verdict).collect::<Vec<_>>(),
-            "{}\n{}",
-            plan.code,
-            show(&b)
-        );
+        assert_eq!(a, b.iter().map(|e| e.verdict).collect::<Vec<_>>(), "{}\n{}", plan.code, show(&b));
     }
 }
 
@@ -614,21 +449,10 @@ fn this_years_plan_mixes_verdicts_and_flags_risks() {
     assert!(count(&evals, Verdict::Met) >= 3, "\n{text}");
     assert!(count(&evals, Verdict::NotMet) >= 2, "\n{text}");
     assert!(count(&evals, Verdict::InProgress) >= 10, "\n{text}");
-    let at_risk: BTreeSet<&str> = evals
-        .iter()
-        .filter(|e| e.at_risk)
-        .map(|e| e.target.name.as_str())
-        .collect();
+    let at_risk: BTreeSet<&str> = evals.iter().filter(|e| e.at_risk).map(|e| e.target.name.as_str()).collect();
     assert!((2..=5).contains(&at_risk.len()), "\n{text}");
-    for name in [
-        "Trên 75% hồ sơ",
-        "bồi dưỡng kỹ năng số đạt 80%",
-        "trễ hạn dưới 2%",
-    ] {
-        assert!(
-            at_risk.iter().any(|n| n.contains(name)),
-            "{name} should be at risk\n{text}"
-        );
+    for name in ["Trên 75% hồ sơ", "bồi dưỡng kỹ năng số đạt 80%", "trễ hạn dưới 2%"] {
+        assert!(at_risk.iter().any(|n| n.contains(name)), "{name} should be at risk\n{text}");
     }
     let measured_in_progress_fine = evals
         .iter()
@@ -648,19 +472,9 @@ fn this_years_plan_mixes_verdicts_and_flags_risks() {
 fn story() {
     let m = model();
     let d = demo();
-    eprintln!(
-        "values {} narratives {} submissions {:?}",
-        d.values.len(),
-        d.narratives.len(),
-        statuses()
-    );
+    eprintln!("values {} narratives {} submissions {:?}", d.values.len(), d.narratives.len(), statuses());
     for plan in &m.metadata().plans {
-        eprintln!(
-            "\n{} ({} targets)\n{}",
-            plan.code,
-            plan.targets.len(),
-            show(&evaluate(plan))
-        );
+        eprintln!("\n{} ({} targets)\n{}", plan.code, plan.targets.len(), show(&evaluate(plan)));
     }
     let mut t: Vec<(String, (u32, u32, u32))> = timeliness().into_iter().collect();
     t.sort_by_key(|(_, (e, l, mi))| std::cmp::Reverse((l + mi) * 1000 / e));
@@ -676,15 +490,7 @@ fn story() {
     eprintln!("\nviolations {}: {by_rule:?}", v.len());
     for ind in &m.metadata().indicators {
         let mut line = format!("{:<20}", ind.code);
-        for (y, mo) in [
-            (2025, 1),
-            (2025, 6),
-            (2025, 12),
-            (2026, 1),
-            (2026, 6),
-            (2026, 10),
-            (2026, 11),
-        ] {
+        for (y, mo) in [(2025, 1), (2025, 6), (2025, 12), (2026, 1), (2026, 6), (2026, 10), (2026, 11)] {
             let p = Period::month(y, mo).unwrap();
             let x = measure_value(&Measure::Indicator(ind.code.clone()), p.start(), p.end());
             line.push_str(&format!(" {y}-{mo:02}:{:>6.2}", x.unwrap_or(f64::NAN)));
@@ -713,20 +519,9 @@ fn other_days_give_a_valid_demo() {
         let demo = generate(day);
         let model = Model::new(demo.metadata.clone()).unwrap_or_else(|e| panic!("{day}: {e}"));
         assert!(!demo.values.is_empty(), "{day}");
-        assert!(
-            demo.submissions
-                .iter()
-                .all(|s| s.submitted_at.is_none_or(|t| t.date() < day))
-        );
-        assert!(
-            model.plan(&format!("KH_CDS_{y}")).is_some()
-                && model.plan(&format!("KH_CDS_{}", y - 1)).is_some()
-        );
+        assert!(demo.submissions.iter().all(|s| s.submitted_at.is_none_or(|t| t.date() < day)));
+        assert!(model.plan(&format!("KH_CDS_{y}")).is_some() && model.plan(&format!("KH_CDS_{}", y - 1)).is_some());
         let v = check_values(&model, None, &demo.values);
-        assert!(
-            v.len() < demo.submissions.len() / 50,
-            "{day}: {} violations",
-            v.len()
-        );
+        assert!(v.len() < demo.submissions.len() / 50, "{day}: {} violations", v.len());
     }
 }

@@ -20,15 +20,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::sync::Arc;
 
 /// The header chiso writes, and the order of a short headerless file.
-pub const CSV_HEADER: [&str; 7] = [
-    "dataelement",
-    "period",
-    "orgunit",
-    "categoryoptioncombo",
-    "value",
-    "storedby",
-    "comment",
-];
+pub const CSV_HEADER: [&str; 7] =
+    ["dataelement", "period", "orgunit", "categoryoptioncombo", "value", "storedby", "comment"];
 
 /// Column positions of the fields a reader uses.
 #[derive(Clone, Debug)]
@@ -42,24 +35,10 @@ struct Columns {
     comment: Option<usize>,
 }
 
-const CHISO_ORDER: Columns = Columns {
-    element: 0,
-    period: 1,
-    unit: 2,
-    option: Some(3),
-    value: 4,
-    stored_by: Some(5),
-    comment: Some(6),
-};
-const DHIS2_ORDER: Columns = Columns {
-    element: 0,
-    period: 1,
-    unit: 2,
-    option: Some(3),
-    value: 5,
-    stored_by: Some(6),
-    comment: Some(8),
-};
+const CHISO_ORDER: Columns =
+    Columns { element: 0, period: 1, unit: 2, option: Some(3), value: 4, stored_by: Some(5), comment: Some(6) };
+const DHIS2_ORDER: Columns =
+    Columns { element: 0, period: 1, unit: 2, option: Some(3), value: 5, stored_by: Some(6), comment: Some(8) };
 
 /// What a header cell names, after lower-casing and dropping spaces and `_`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -75,12 +54,8 @@ enum Known {
 }
 
 fn known(header: &str) -> Option<Known> {
-    let h: String = header
-        .trim()
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '_')
-        .collect::<String>()
-        .to_lowercase();
+    let h: String =
+        header.trim().chars().filter(|c| !c.is_whitespace() && *c != '_').collect::<String>().to_lowercase();
     Some(match h.as_str() {
         "dataelement" | "de" => Known::Element,
         "period" | "pe" => Known::Period,
@@ -89,21 +64,14 @@ fn known(header: &str) -> Option<Known> {
         "value" => Known::Value,
         "storedby" => Known::StoredBy,
         "comment" => Known::Comment,
-        "attributeoptioncombo"
-        | "attroptcombo"
-        | "aoc"
-        | "lastupdated"
-        | "created"
-        | "followup"
-        | "deleted" => Known::Other,
+        "attributeoptioncombo" | "attroptcombo" | "aoc" | "lastupdated" | "created" | "followup" | "deleted" => {
+            Known::Other
+        }
         _ => return None,
     })
 }
 
-fn header_columns(
-    record: &csv::StringRecord,
-    file: &str,
-) -> Result<(Columns, FieldLabels), IoError> {
+fn header_columns(record: &csv::StringRecord, file: &str) -> Result<(Columns, FieldLabels), IoError> {
     let (mut element, mut period, mut unit, mut option, mut value, mut stored_by, mut comment) =
         (None, None, None, None, None, None, None);
     let mut labels = FieldLabels {
@@ -129,43 +97,21 @@ fn header_columns(
     if labels.option.is_empty() {
         labels.option = "categoryoptioncombo".into();
     }
-    let missing: Vec<&str> = [
-        (element, "dataelement"),
-        (period, "period"),
-        (unit, "orgunit"),
-        (value, "value"),
-    ]
-    .iter()
-    .filter(|(c, _)| c.is_none())
-    .map(|(_, n)| *n)
-    .collect();
+    let missing: Vec<&str> = [(element, "dataelement"), (period, "period"), (unit, "orgunit"), (value, "value")]
+        .iter()
+        .filter(|(c, _)| c.is_none())
+        .map(|(_, n)| *n)
+        .collect();
     match (element, period, unit, value) {
-        (Some(element), Some(period), Some(unit), Some(value)) => Ok((
-            Columns {
-                element,
-                period,
-                unit,
-                option,
-                value,
-                stored_by,
-                comment,
-            },
-            labels,
-        )),
-        _ => Err(IoError::format(
-            file,
-            format!("dòng tiêu đề thiếu cột {}", missing.join(", ")),
-        )),
+        (Some(element), Some(period), Some(unit), Some(value)) => {
+            Ok((Columns { element, period, unit, option, value, stored_by, comment }, labels))
+        }
+        _ => Err(IoError::format(file, format!("dòng tiêu đề thiếu cột {}", missing.join(", ")))),
     }
 }
 
 fn is_header(record: &csv::StringRecord) -> bool {
-    record.iter().any(|h| {
-        matches!(
-            known(h),
-            Some(Known::Element | Known::Value | Known::Unit | Known::Period)
-        )
-    })
+    record.iter().any(|h| matches!(known(h), Some(Known::Element | Known::Value | Known::Unit | Known::Period)))
 }
 
 fn canonical_labels() -> FieldLabels {
@@ -205,34 +151,18 @@ fn csv_error(file: &str, e: csv::Error) -> IoError {
     let message = e.to_string();
     match e.into_kind() {
         csv::ErrorKind::Io(io) => IoError::file(file, io),
-        _ => IoError::Syntax {
-            file: file.to_string(),
-            line,
-            column: None,
-            message,
-        },
+        _ => IoError::Syntax { file: file.to_string(), line, column: None, message },
     }
 }
 
 /// Streams the rows of a CSV file into `sink`. Rows with an empty value are
 /// passed on as ignored.
-pub fn read_csv_values<R: Read>(
-    reader: R,
-    file: &str,
-    sink: &mut RawSink<'_>,
-) -> Result<(), IoError> {
+pub fn read_csv_values<R: Read>(reader: R, file: &str, sink: &mut RawSink<'_>) -> Result<(), IoError> {
     let (buf, delimiter) = prepare(reader, file)?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(buf);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(buf);
     let mut record = csv::StringRecord::new();
     let mut layout: Option<(Columns, Arc<FieldLabels>)> = None;
-    while rdr
-        .read_record(&mut record)
-        .map_err(|e| csv_error(file, e))?
-    {
+    while rdr.read_record(&mut record).map_err(|e| csv_error(file, e))? {
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
@@ -284,15 +214,20 @@ pub struct CsvValueWriter<'m, W: Write> {
     count: u64,
 }
 
+impl<'m, W: Write> crate::export::ValueWriter for CsvValueWriter<'m, W> {
+    fn write(&mut self, v: &DataValue) -> Result<(), IoError> {
+        CsvValueWriter::write(self, v)
+    }
+    fn finish(self) -> Result<u64, IoError> {
+        CsvValueWriter::finish(self)
+    }
+}
+
 impl<'m, W: Write> CsvValueWriter<'m, W> {
     pub fn new(model: &'m Model, out: W) -> Result<Self, IoError> {
         let mut out = csv::Writer::from_writer(out);
         out.write_record(CSV_HEADER).map_err(write_error)?;
-        Ok(CsvValueWriter {
-            model,
-            out,
-            count: 0,
-        })
+        Ok(CsvValueWriter { model, out, count: 0 })
     }
     pub fn write(&mut self, v: &DataValue) -> Result<(), IoError> {
         let value = crate::export::value_text(self.model, v);
@@ -312,9 +247,7 @@ impl<'m, W: Write> CsvValueWriter<'m, W> {
     }
     /// Flushes and returns the number of values written.
     pub fn finish(mut self) -> Result<u64, IoError> {
-        self.out
-            .flush()
-            .map_err(|e| IoError::file(crate::export::OUTPUT, e))?;
+        self.out.flush().map_err(|e| IoError::file(crate::export::OUTPUT, e))?;
         Ok(self.count)
     }
 }
@@ -333,11 +266,7 @@ pub fn write_csv<'a>(
     values: impl IntoIterator<Item = &'a DataValue>,
     out: impl Write,
 ) -> Result<u64, IoError> {
-    let mut w = CsvValueWriter::new(model, out)?;
-    for v in values {
-        w.write(v)?;
-    }
-    w.finish()
+    crate::export::write_all(CsvValueWriter::new(model, out)?, values)
 }
 
 #[cfg(test)]
@@ -359,10 +288,9 @@ mod tests {
         items
             .iter()
             .filter_map(|i| match i {
-                RawItem::Value(v) => Some(format!(
-                    "{:?} {} {} {} {:?} {:?}",
-                    v.location, v.element, v.period, v.unit, v.option, v.value
-                )),
+                RawItem::Value(v) => {
+                    Some(format!("{:?} {} {} {} {:?} {:?}", v.location, v.element, v.period, v.unit, v.option, v.value))
+                }
                 _ => None,
             })
             .collect()
@@ -370,30 +298,18 @@ mod tests {
 
     #[test]
     fn header_in_any_order_and_case() {
-        let items = read("Value,OrgUnit,Period,DataElement\n\"80.020\",XA_1,202308,HS_TIEP_NHAN\n")
-            .unwrap();
-        assert_eq!(
-            values(&items),
-            ["Line(2) HS_TIEP_NHAN 202308 XA_1 None Text(\"80.020\")"]
-        );
-        let RawItem::Value(v) = &items[0] else {
-            panic!()
-        };
+        let items = read("Value,OrgUnit,Period,DataElement\n\"80.020\",XA_1,202308,HS_TIEP_NHAN\n").unwrap();
+        assert_eq!(values(&items), ["Line(2) HS_TIEP_NHAN 202308 XA_1 None Text(\"80.020\")"]);
+        let RawItem::Value(v) = &items[0] else { panic!() };
         assert_eq!(v.labels.value, "Value");
     }
 
     #[test]
     fn headerless_short_and_dhis2_order() {
         let items = read("HS,202308,XA_1,,58.109\n").unwrap();
-        assert_eq!(
-            values(&items),
-            ["Line(1) HS 202308 XA_1 None Text(\"58.109\")"]
-        );
-        let items = read("HS,202308,XA_1,default,HllvX50cXC0,629,admin,2023-09-01,ghi chú,false\n")
-            .unwrap();
-        let RawItem::Value(v) = &items[0] else {
-            panic!()
-        };
+        assert_eq!(values(&items), ["Line(1) HS 202308 XA_1 None Text(\"58.109\")"]);
+        let items = read("HS,202308,XA_1,default,HllvX50cXC0,629,admin,2023-09-01,ghi chú,false\n").unwrap();
+        let RawItem::Value(v) = &items[0] else { panic!() };
         assert_eq!(v.value, RawCell::Text("629".into()));
         assert_eq!(v.option.as_deref(), Some("default"));
         assert_eq!(v.stored_by.as_deref(), Some("admin"));
@@ -402,14 +318,9 @@ mod tests {
 
     #[test]
     fn bom_semicolons_blank_lines_and_empty_values() {
-        let items = read(
-            "\u{feff}dataelement;period;orgunit;value\nHS;202308;XA_1;92,12\n\nHS;202308;XA_2;\n",
-        )
-        .unwrap();
-        assert_eq!(
-            values(&items),
-            ["Line(2) HS 202308 XA_1 None Text(\"92,12\")"]
-        );
+        let items =
+            read("\u{feff}dataelement;period;orgunit;value\nHS;202308;XA_1;92,12\n\nHS;202308;XA_2;\n").unwrap();
+        assert_eq!(values(&items), ["Line(2) HS 202308 XA_1 None Text(\"92,12\")"]);
         assert_eq!(items[1], RawItem::Ignored(1));
         assert_eq!(items.len(), 2);
     }
@@ -423,14 +334,10 @@ mod tests {
     #[test]
     fn a_stop_from_the_sink_ends_reading() {
         let mut n = 0;
-        read_csv_values(
-            "HS,202308,A,,1\nHS,202308,B,,2\n".as_bytes(),
-            "d.csv",
-            &mut |_| {
-                n += 1;
-                ControlFlow::Break(())
-            },
-        )
+        read_csv_values("HS,202308,A,,1\nHS,202308,B,,2\n".as_bytes(), "d.csv", &mut |_| {
+            n += 1;
+            ControlFlow::Break(())
+        })
         .unwrap();
         assert_eq!(n, 1);
     }

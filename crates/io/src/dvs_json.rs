@@ -249,25 +249,12 @@ pub(crate) fn syntax_error(file: &str, e: serde_json::Error) -> IoError {
     let (line, column) = (e.line(), e.column());
     let message = e.to_string();
     // serde_json appends " at line L column C"; the location is shown once.
-    let message = message
-        .split(" at line ")
-        .next()
-        .unwrap_or(&message)
-        .to_string();
-    IoError::Syntax {
-        file: file.to_string(),
-        line,
-        column: Some(column),
-        message,
-    }
+    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+    IoError::Syntax { file: file.to_string(), line, column: Some(column), message }
 }
 
 /// Streams the rows of a dataValueSets JSON document into `sink`.
-pub fn read_json_values<R: Read>(
-    reader: R,
-    file: &str,
-    sink: &mut RawSink<'_>,
-) -> Result<(), IoError> {
+pub fn read_json_values<R: Read>(reader: R, file: &str, sink: &mut RawSink<'_>) -> Result<(), IoError> {
     let mut state = State {
         sink,
         labels: Arc::new(json_labels()),
@@ -280,10 +267,7 @@ pub fn read_json_values<R: Read>(
         stopped: false,
     };
     let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(64 * 1024, reader));
-    match Document(&mut state)
-        .deserialize(&mut de)
-        .and_then(|()| de.end())
-    {
+    match Document(&mut state).deserialize(&mut de).and_then(|()| de.end()) {
         Ok(()) => Ok(()),
         Err(_) if state.stopped => Ok(()),
         Err(e) => Err(syntax_error(file, e)),
@@ -316,14 +300,19 @@ fn out_error(e: std::io::Error) -> IoError {
     IoError::file(crate::export::OUTPUT, e)
 }
 
+impl<'m, W: Write> crate::export::ValueWriter for JsonValueWriter<'m, W> {
+    fn write(&mut self, v: &DataValue) -> Result<(), IoError> {
+        JsonValueWriter::write(self, v)
+    }
+    fn finish(self) -> Result<u64, IoError> {
+        JsonValueWriter::finish(self)
+    }
+}
+
 impl<'m, W: Write> JsonValueWriter<'m, W> {
     pub fn new(model: &'m Model, mut out: W) -> Result<Self, IoError> {
         out.write_all(b"{\"dataValues\": [").map_err(out_error)?;
-        Ok(JsonValueWriter {
-            model,
-            out,
-            count: 0,
-        })
+        Ok(JsonValueWriter { model, out, count: 0 })
     }
     pub fn write(&mut self, v: &DataValue) -> Result<(), IoError> {
         let value = crate::export::value_text(self.model, v);
@@ -336,19 +325,14 @@ impl<'m, W: Write> JsonValueWriter<'m, W> {
             stored_by: v.stored_by.as_deref(),
             comment: v.comment.as_deref(),
         };
-        self.out
-            .write_all(if self.count == 0 { b"\n  " } else { b",\n  " })
-            .map_err(out_error)?;
+        self.out.write_all(if self.count == 0 { b"\n  " } else { b",\n  " }).map_err(out_error)?;
         serde_json::to_writer(&mut self.out, &row).map_err(|e| out_error(e.into()))?;
         self.count += 1;
         Ok(())
     }
     /// Closes the document and returns the number of values written.
     pub fn finish(mut self) -> Result<u64, IoError> {
-        self.out
-            .write_all(b"\n]}\n")
-            .and_then(|()| self.out.flush())
-            .map_err(out_error)?;
+        self.out.write_all(b"\n]}\n").and_then(|()| self.out.flush()).map_err(out_error)?;
         Ok(self.count)
     }
 }
@@ -359,11 +343,7 @@ pub fn write_data_value_set_json<'a>(
     values: impl IntoIterator<Item = &'a DataValue>,
     out: impl Write,
 ) -> Result<u64, IoError> {
-    let mut w = JsonValueWriter::new(model, out)?;
-    for v in values {
-        w.write(v)?;
-    }
-    w.finish()
+    crate::export::write_all(JsonValueWriter::new(model, out)?, values)
 }
 
 /// Whether a JSON document is a dataValueSet or metadata, judged from its
@@ -378,17 +358,11 @@ pub(crate) fn probe_json<R: Read>(reader: R, file: &str) -> Result<crate::FileKi
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
             while let Some(key) = map.next_key::<String>()? {
                 let kind = match key.as_str() {
-                    "dataValues"
-                    | "dataSet"
-                    | "completeDate"
-                    | "orgUnit"
-                    | "period"
-                    | "attributeOptionCombo" => {
+                    "dataValues" | "dataSet" | "completeDate" | "orgUnit" | "period" | "attributeOptionCombo" => {
                         crate::FileKind::DataValues(crate::DataFormat::Json)
                     }
-                    "levels" | "unit_kinds" | "org_units" | "unit_groups" | "pillars"
-                    | "disaggregations" | "data_elements" | "indicators" | "constants"
-                    | "validation_rules" | "forms" | "plans" => {
+                    "levels" | "unit_kinds" | "org_units" | "unit_groups" | "pillars" | "disaggregations"
+                    | "data_elements" | "indicators" | "constants" | "validation_rules" | "forms" | "plans" => {
                         crate::FileKind::Metadata(crate::MetadataFormat::Json)
                     }
                     _ => {
@@ -431,10 +405,9 @@ mod tests {
         items
             .iter()
             .map(|i| match i {
-                RawItem::Value(v) => format!(
-                    "{:?} {} {} {} {:?} {:?}",
-                    v.location, v.element, v.period, v.unit, v.option, v.value
-                ),
+                RawItem::Value(v) => {
+                    format!("{:?} {} {} {} {:?} {:?}", v.location, v.element, v.period, v.unit, v.option, v.value)
+                }
                 other => format!("{other:?}"),
             })
             .collect()
@@ -468,16 +441,14 @@ mod tests {
                       "period":"202308","orgUnit":"XA_1"}"#;
         assert_eq!(
             brief(&read(doc).unwrap()),
-            vec![
-                "Item(1) A 202308 XA_1 None Text(\"1\")",
-                "Item(2) B 202309 XA_1 None Text(\"2\")"
-            ]
+            vec!["Item(1) A 202308 XA_1 None Text(\"1\")", "Item(2) B 202309 XA_1 None Text(\"2\")"]
         );
     }
 
     #[test]
     fn syntax_errors_give_line_and_column() {
-        let e = read("{\"dataValues\": [\n {\"dataElement\": \"A\", \"value\": 1},\n {\"dataElement\" \"B\"}\n]}").unwrap_err();
+        let e = read("{\"dataValues\": [\n {\"dataElement\": \"A\", \"value\": 1},\n {\"dataElement\" \"B\"}\n]}")
+            .unwrap_err();
         assert_eq!(e.to_string(), "data.json dòng 3, cột 17: expected `:`");
     }
 
@@ -488,14 +459,8 @@ mod tests {
             kind(r#"{"dataSet":"X","dataValues":[ this is never read"#),
             crate::FileKind::DataValues(crate::DataFormat::Json)
         );
-        assert_eq!(
-            kind(r#"{"name":"Tỉnh","org_units":[]}"#),
-            crate::FileKind::Metadata(crate::MetadataFormat::Json)
-        );
-        assert_eq!(
-            kind("{}"),
-            crate::FileKind::Metadata(crate::MetadataFormat::Json)
-        );
+        assert_eq!(kind(r#"{"name":"Tỉnh","org_units":[]}"#), crate::FileKind::Metadata(crate::MetadataFormat::Json));
+        assert_eq!(kind("{}"), crate::FileKind::Metadata(crate::MetadataFormat::Json));
         assert!(probe_json("[1,2]".as_bytes(), "x.json").is_err());
     }
 }

@@ -17,18 +17,10 @@ pub enum IoError {
     },
     /// The text is not valid YAML/JSON/CSV at this place.
     #[error("{file} dòng {line}{}: {message}", column.map(|c| format!(", cột {c}")).unwrap_or_default())]
-    Syntax {
-        file: String,
-        line: usize,
-        column: Option<usize>,
-        message: String,
-    },
+    Syntax { file: String, line: usize, column: Option<usize>, message: String },
     /// The metadata parses but is inconsistent; every problem is listed.
     #[error("{file}: {errors}")]
-    InvalidMetadata {
-        file: String,
-        errors: MetadataErrors,
-    },
+    InvalidMetadata { file: String, errors: MetadataErrors },
     /// The file is not of a kind or layout chiso reads or writes.
     #[error("{file}: {message}")]
     Format { file: String, message: String },
@@ -38,16 +30,10 @@ pub enum IoError {
 
 impl IoError {
     pub(crate) fn file(file: &str, source: std::io::Error) -> IoError {
-        IoError::File {
-            file: file.to_string(),
-            source,
-        }
+        IoError::File { file: file.to_string(), source }
     }
     pub(crate) fn format(file: &str, message: impl Into<String>) -> IoError {
-        IoError::Format {
-            file: file.to_string(),
-            message: message.into(),
-        }
+        IoError::Format { file: file.to_string(), message: message.into() }
     }
 }
 
@@ -110,9 +96,7 @@ impl fmt::Display for ImportError {
 
 /// The file name to show in messages: the last path component.
 pub(crate) fn file_label(path: &std::path::Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
 #[cfg(test)]
@@ -120,41 +104,20 @@ mod tests {
     use super::*;
 
     fn err(location: Location, field: &str) -> String {
-        ImportError {
-            file: "data.csv".into(),
-            location,
-            field: field.into(),
-            message: "lỗi".into(),
-        }
-        .to_string()
+        ImportError { file: "data.csv".into(), location, field: field.into(), message: "lỗi".into() }.to_string()
     }
 
     #[test]
     fn messages_name_the_place() {
         let cases = [
+            (Location::Line(7), "value", "data.csv dòng 7, cột value: lỗi"),
+            (Location::Item(17), "orgUnit", "data.csv dataValues[17].orgUnit: lỗi"),
             (
-                Location::Line(7),
-                "value",
-                "data.csv dòng 7, cột value: lỗi",
-            ),
-            (
-                Location::Item(17),
-                "orgUnit",
-                "data.csv dataValues[17].orgUnit: lỗi",
-            ),
-            (
-                Location::Cell {
-                    sheet: "202308".into(),
-                    cell: "C7".into(),
-                },
+                Location::Cell { sheet: "202308".into(), cell: "C7".into() },
                 "HS_TIEP_NHAN",
                 "data.csv trang \"202308\" ô C7, cột HS_TIEP_NHAN: lỗi",
             ),
-            (
-                Location::Sheet("Tháng 13".into()),
-                "",
-                "data.csv trang \"Tháng 13\": lỗi",
-            ),
+            (Location::Sheet("Tháng 13".into()), "", "data.csv trang \"Tháng 13\": lỗi"),
             (Location::File, "period", "data.csv, trường period: lỗi"),
             (Location::Line(3), "", "data.csv dòng 3: lỗi"),
         ];

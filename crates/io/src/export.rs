@@ -1,6 +1,7 @@
 //! What the writers share: how a stored value is written so that reading it
 //! back gives the same value.
 
+use crate::error::IoError;
 use chiso_core::element::ValueType;
 use chiso_core::metadata::Model;
 use chiso_core::value::DataValue;
@@ -38,6 +39,24 @@ fn dot_reads_as_thousands(s: &str) -> bool {
         && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// A streaming writer of data values: CSV or dataValueSets JSON.
+pub trait ValueWriter {
+    fn write(&mut self, v: &DataValue) -> Result<(), IoError>;
+    /// Closes the output; the number of values written.
+    fn finish(self) -> Result<u64, IoError>;
+}
+
+/// Writes every value through `w`.
+pub fn write_all<'a, W: ValueWriter>(
+    mut w: W,
+    values: impl IntoIterator<Item = &'a DataValue>,
+) -> Result<u64, IoError> {
+    for v in values {
+        w.write(v)?;
+    }
+    w.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,16 +74,8 @@ mod tests {
             ("1.2345", false),
         ] {
             assert_eq!(dot_reads_as_thousands(stored), ambiguous, "{stored}");
-            let written = if ambiguous {
-                format!("{stored}0")
-            } else {
-                stored.to_string()
-            };
-            assert_eq!(
-                parse_number(&written).unwrap(),
-                stored.parse::<f64>().unwrap(),
-                "{stored}"
-            );
+            let written = if ambiguous { format!("{stored}0") } else { stored.to_string() };
+            assert_eq!(parse_number(&written).unwrap(), stored.parse::<f64>().unwrap(), "{stored}");
         }
     }
 }

@@ -16,7 +16,7 @@
 //! comment stored for their cell.
 
 use crate::error::{ImportError, IoError, file_label};
-use crate::metadata::{MetadataFormat, merge_metadata, read_metadata};
+use crate::metadata::{MetadataFormat, read_metadata};
 use crate::raw::{RawItem, RawSink};
 use crate::resolve::{Resolver, ValueKey};
 use chiso_core::metadata::Model;
@@ -77,20 +77,12 @@ pub fn detect(path: &Path) -> Result<FileKind, IoError> {
             let f = File::open(path).map_err(|e| IoError::file(&file, e))?;
             crate::dvs_json::probe_json(f, &file)
         }
-        _ => Err(IoError::format(
-            &file,
-            "không nhận ra loại tệp (cần .yaml, .yml, .json, .csv hoặc .xlsx)",
-        )),
+        _ => Err(IoError::format(&file, "không nhận ra loại tệp (cần .yaml, .yml, .json, .csv hoặc .xlsx)")),
     }
 }
 
 /// Streams the raw values of a data file into `sink`, in file order.
-pub fn read_raw_values(
-    path: &Path,
-    format: DataFormat,
-    model: &Model,
-    sink: &mut RawSink<'_>,
-) -> Result<(), IoError> {
+pub fn read_raw_values(path: &Path, format: DataFormat, model: &Model, sink: &mut RawSink<'_>) -> Result<(), IoError> {
     let file = file_label(path);
     match format {
         DataFormat::Xlsx => crate::xlsx::read_wide_xlsx(path, model, sink),
@@ -116,11 +108,7 @@ pub struct ReadValues {
 
 /// Reads and checks a whole data file into memory (previews, tests, small
 /// files); the format comes from the extension when `None`.
-pub fn read_values(
-    model: &Model,
-    path: &Path,
-    format: Option<DataFormat>,
-) -> Result<ReadValues, IoError> {
+pub fn read_values(model: &Model, path: &Path, format: Option<DataFormat>) -> Result<ReadValues, IoError> {
     let format = format_of(path, format)?;
     let resolver = Resolver::new(model, file_label(path));
     let mut out = ReadValues::default();
@@ -139,14 +127,9 @@ pub fn read_values(
 }
 
 fn format_of(path: &Path, format: Option<DataFormat>) -> Result<DataFormat, IoError> {
-    format
-        .or_else(|| DataFormat::from_path(path))
-        .ok_or_else(|| {
-            IoError::format(
-                &file_label(path),
-                "không nhận ra định dạng dữ liệu (cần .json, .csv hoặc .xlsx)",
-            )
-        })
+    format.or_else(|| DataFormat::from_path(path)).ok_or_else(|| {
+        IoError::format(&file_label(path), "không nhận ra định dạng dữ liệu (cần .json, .csv hoặc .xlsx)")
+    })
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -262,8 +245,7 @@ impl Importer<'_> {
             }
             None => None,
         };
-        self.seen
-            .insert(key.clone(), Seen::InBatch(self.batch.len()));
+        self.seen.insert(key.clone(), Seen::InBatch(self.batch.len()));
         self.batch.push(value);
         self.keys.push(key);
         self.earlier.push(earlier);
@@ -274,12 +256,7 @@ impl Importer<'_> {
             return Ok(());
         }
         let outcomes = tx.put_values(&self.batch).await?;
-        for ((key, earlier), now) in self
-            .keys
-            .drain(..)
-            .zip(self.earlier.drain(..))
-            .zip(outcomes)
-        {
+        for ((key, earlier), now) in self.keys.drain(..).zip(self.earlier.drain(..)).zip(outcomes) {
             let net = match earlier {
                 None => now,
                 Some(first) => {
@@ -323,11 +300,8 @@ pub(crate) async fn import_values_batched(
     let resolver = Resolver::new(model, file);
     // Read before the transaction opens: a store may serve reads and the
     // transaction on one connection.
-    let kept_comments = if format == DataFormat::Xlsx {
-        stored_comments(store, &resolver, path).await?
-    } else {
-        HashMap::new()
-    };
+    let kept_comments =
+        if format == DataFormat::Xlsx { stored_comments(store, &resolver, path).await? } else { HashMap::new() };
     let (send, mut receive) = tokio::sync::mpsc::channel::<Vec<RawItem>>(4);
     let reader = {
         let path = path.to_path_buf();
@@ -337,9 +311,7 @@ pub(crate) async fn import_values_batched(
             let result = read_raw_values(&path, format, &model, &mut |item| {
                 chunk.push(item);
                 if chunk.len() >= CHUNK
-                    && send
-                        .blocking_send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))
-                        .is_err()
+                    && send.blocking_send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))).is_err()
                 {
                     return ControlFlow::Break(());
                 }
@@ -401,16 +373,8 @@ async fn stored_comments(
     if periods.is_empty() {
         return Ok(HashMap::new());
     }
-    let stored = store
-        .values(&ValueFilter {
-            periods,
-            ..ValueFilter::default()
-        })
-        .await?;
-    Ok(stored
-        .into_iter()
-        .filter_map(|v| Some((resolver.key_of(&v)?, v.comment?)))
-        .collect())
+    let stored = store.values(&ValueFilter { periods, ..ValueFilter::default() }).await?;
+    Ok(stored.into_iter().filter_map(|v| Some((resolver.key_of(&v)?, v.comment?))).collect())
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -434,7 +398,7 @@ pub async fn import_metadata(
     let bundle = read_metadata(path)?;
     let whole = match mode {
         MetadataMode::Replace => bundle.clone(),
-        MetadataMode::Merge => merge_metadata(store.load_metadata().await?, bundle.clone()),
+        MetadataMode::Merge => store.load_metadata().await?.merge(bundle.clone()),
     };
     Model::new(whole).map_err(|errors| IoError::InvalidMetadata { file, errors })?;
     let mut tx = store.begin().await?;
@@ -444,10 +408,7 @@ pub async fn import_metadata(
     } else {
         tx.commit().await?;
     }
-    Ok(MetadataImportReport {
-        counts,
-        committed: !dry_run,
-    })
+    Ok(MetadataImportReport { counts, committed: !dry_run })
 }
 
 /// Exports stored values to a file in the given format (by extension when
@@ -472,35 +433,32 @@ pub async fn export_values(
         return Ok(values.len() as u64);
     }
     let out = std::io::BufWriter::new(File::create(path).map_err(|e| IoError::file(&file, e))?);
-    let mut failed = None;
     let count = if format == DataFormat::Csv {
-        let mut w = crate::csv_values::CsvValueWriter::new(model, out).map_err(rename)?;
-        store
-            .for_each_value(filter, &mut |v| {
-                if failed.is_none() {
-                    failed = w.write(&v).err();
-                }
-            })
-            .await?;
-        if let Some(e) = failed {
-            return Err(rename(e));
-        }
-        w.finish().map_err(rename)?
+        stream_values(store, filter, crate::csv_values::CsvValueWriter::new(model, out).map_err(rename)?).await
     } else {
-        let mut w = crate::dvs_json::JsonValueWriter::new(model, out).map_err(rename)?;
-        store
-            .for_each_value(filter, &mut |v| {
-                if failed.is_none() {
-                    failed = w.write(&v).err();
-                }
-            })
-            .await?;
-        if let Some(e) = failed {
-            return Err(rename(e));
-        }
-        w.finish().map_err(rename)?
+        stream_values(store, filter, crate::dvs_json::JsonValueWriter::new(model, out).map_err(rename)?).await
     };
-    Ok(count)
+    count.map_err(rename)
+}
+
+/// Streams the store's values through a writer without holding them all.
+async fn stream_values<W: crate::export::ValueWriter + Send>(
+    store: &dyn Store,
+    filter: &ValueFilter,
+    mut w: W,
+) -> Result<u64, IoError> {
+    let mut failed = None;
+    store
+        .for_each_value(filter, &mut |v| {
+            if failed.is_none() {
+                failed = w.write(&v).err();
+            }
+        })
+        .await?;
+    match failed {
+        Some(e) => Err(e),
+        None => w.finish(),
+    }
 }
 
 #[cfg(test)]
@@ -528,13 +486,9 @@ mod tests {
             let store = SqliteStore::open_in_memory().await.unwrap();
             let opts = ImportOptions::default();
             if !before.is_empty() {
-                import_values(&store, &model, &first, &opts, &mut |_| {})
-                    .await
-                    .unwrap();
+                import_values(&store, &model, &first, &opts, &mut |_| {}).await.unwrap();
             }
-            let report = import_values_batched(&store, &model, &path, &opts, &mut |_| {}, batch)
-                .await
-                .unwrap();
+            let report = import_values_batched(&store, &model, &path, &opts, &mut |_| {}, batch).await.unwrap();
             let stored: Vec<String> = store
                 .values(&ValueFilter::default())
                 .await
@@ -549,36 +503,37 @@ mod tests {
     }
 
     fn counts(imported: u64, updated: u64, unchanged: u64) -> Counts {
-        Counts {
-            imported,
-            updated,
-            unchanged,
-            deleted: 0,
-        }
+        Counts { imported, updated, unchanged, deleted: 0 }
     }
 
     #[tokio::test]
     async fn the_later_row_wins_whatever_the_batches() {
         let (r, stored) = run("", "HS_TIEP_NHAN,202308,X_THIEN_LOC,1\nHS_TIEP_NHAN,202308,X_THUAN_THIEN,5\nHS_TIEP_NHAN,202308,X_THIEN_LOC,80.020\n").await;
         assert_eq!((r.counts, r.ignored), (counts(2, 0, 0), 1));
-        assert_eq!(
-            stored,
-            [
-                "HS_TIEP_NHAN X_THIEN_LOC = 80020",
-                "HS_TIEP_NHAN X_THUAN_THIEN = 5"
-            ]
-        );
+        assert_eq!(stored, ["HS_TIEP_NHAN X_THIEN_LOC = 80020", "HS_TIEP_NHAN X_THUAN_THIEN = 5"]);
 
         let before = "HS_TIEP_NHAN,202308,X_THIEN_LOC,7\n";
         // Unchanged, then changed: an update.
-        let (r, stored) = run(before, "HS_TIEP_NHAN,202308,X_THIEN_LOC,7\nHS_TRE_HAN,202308,X_THIEN_LOC,1\nHS_TIEP_NHAN,202308,X_THIEN_LOC,8\n").await;
+        let (r, stored) = run(
+            before,
+            "HS_TIEP_NHAN,202308,X_THIEN_LOC,7\nHS_TRE_HAN,202308,X_THIEN_LOC,1\nHS_TIEP_NHAN,202308,X_THIEN_LOC,8\n",
+        )
+        .await;
         assert_eq!((r.counts, r.ignored), (counts(1, 1, 0), 1));
         assert_eq!(stored[0], "HS_TIEP_NHAN X_THIEN_LOC = 8");
         // Changed, then set to the same again: still one update.
-        let (r, _) = run(before, "HS_TIEP_NHAN,202308,X_THIEN_LOC,8\nHS_TRE_HAN,202308,X_THIEN_LOC,1\nHS_TIEP_NHAN,202308,X_THIEN_LOC,8\n").await;
+        let (r, _) = run(
+            before,
+            "HS_TIEP_NHAN,202308,X_THIEN_LOC,8\nHS_TRE_HAN,202308,X_THIEN_LOC,1\nHS_TIEP_NHAN,202308,X_THIEN_LOC,8\n",
+        )
+        .await;
         assert_eq!((r.counts, r.ignored), (counts(1, 1, 0), 1));
         // Unchanged twice: unchanged.
-        let (r, _) = run(before, "HS_TIEP_NHAN,202308,X_THIEN_LOC,7\nHS_TRE_HAN,202308,X_THIEN_LOC,1\nHS_TIEP_NHAN,202308,X_THIEN_LOC,7\n").await;
+        let (r, _) = run(
+            before,
+            "HS_TIEP_NHAN,202308,X_THIEN_LOC,7\nHS_TRE_HAN,202308,X_THIEN_LOC,1\nHS_TIEP_NHAN,202308,X_THIEN_LOC,7\n",
+        )
+        .await;
         assert_eq!((r.counts, r.ignored), (counts(1, 0, 1), 1));
     }
 
@@ -596,15 +551,9 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let store = SqliteStore::open_in_memory().await.unwrap();
         let mut seen = Vec::new();
-        let report = import_values(&store, &model, &path, &ImportOptions::default(), &mut |n| {
-            seen.push(n)
-        })
-        .await
-        .unwrap();
+        let report =
+            import_values(&store, &model, &path, &ImportOptions::default(), &mut |n| seen.push(n)).await.unwrap();
         assert_eq!(seen, [1000, 2000, 3000]);
-        assert_eq!(
-            (report.read, report.counts.imported, report.ignored),
-            (3000, 12, 2988)
-        );
+        assert_eq!((report.read, report.counts.imported, report.ignored), (3000, 12, 2988));
     }
 }

@@ -28,21 +28,15 @@ mod xlsx;
 pub use csv_values::{CSV_HEADER, CsvValueWriter, read_csv_values, write_csv};
 pub use dvs_json::{JsonValueWriter, read_json_values, write_data_value_set_json};
 pub use error::{ImportError, IoError, Location};
-pub use export::value_text;
+pub use export::{ValueWriter, value_text, write_all};
 pub use import::{
-    BATCH_SIZE, DataFormat, FileKind, ImportOptions, ImportReport, MAX_ERRORS,
-    MetadataImportReport, ReadValues, detect, export_values, import_metadata, import_values,
-    read_raw_values, read_values,
+    BATCH_SIZE, DataFormat, FileKind, ImportOptions, ImportReport, MAX_ERRORS, MetadataImportReport, ReadValues,
+    detect, export_values, import_metadata, import_values, read_raw_values, read_values,
 };
-pub use metadata::{
-    MetadataFormat, merge_metadata, parse_metadata, read_metadata, write_metadata,
-    write_metadata_file,
-};
+pub use metadata::{MetadataFormat, parse_metadata, read_metadata, write_metadata, write_metadata_file};
 pub use raw::{Field, FieldLabels, RawCell, RawItem, RawSink, RawValue};
 pub use resolve::{Resolver, ValueKey};
-pub use xlsx::{
-    cell_name, period_from_sheet_name, read_wide_xlsx, wide_xlsx_bytes, write_wide_xlsx,
-};
+pub use xlsx::{cell_name, period_from_sheet_name, read_wide_xlsx, wide_xlsx_bytes, write_wide_xlsx};
 
 /// The lower-cased extension of a path.
 fn extension(path: &std::path::Path) -> Option<String> {

@@ -58,11 +58,7 @@ impl<'m> Resolver<'m> {
                 (e.code.as_str(), info)
             })
             .collect();
-        Resolver {
-            model,
-            file: file.into(),
-            elements,
-        }
+        Resolver { model, file: file.into(), elements }
     }
 
     /// Checks one raw value; the first problem found is the error.
@@ -83,10 +79,7 @@ impl<'m> Resolver<'m> {
             return Err(fail(Field::Element, "thiếu mã chỉ tiêu dữ liệu".into()));
         }
         let Some(info) = self.elements.get(code) else {
-            return Err(fail(
-                Field::Element,
-                format!("chỉ tiêu dữ liệu \"{code}\" không tồn tại"),
-            ));
+            return Err(fail(Field::Element, format!("chỉ tiêu dữ liệu \"{code}\" không tồn tại")));
         };
         let unit_code = raw.unit.trim();
         if unit_code.is_empty() {
@@ -94,43 +87,25 @@ impl<'m> Resolver<'m> {
         }
         let tree = self.model.tree();
         let Some(unit_ix) = tree.index(unit_code) else {
-            return Err(fail(
-                Field::Unit,
-                format!("đơn vị \"{unit_code}\" không tồn tại"),
-            ));
+            return Err(fail(Field::Unit, format!("đơn vị \"{unit_code}\" không tồn tại")));
         };
         let period_id = raw.period.trim();
         if period_id.is_empty() {
             return Err(fail(Field::Period, "thiếu kỳ báo cáo".into()));
         }
-        let period: Period = period_id.parse().map_err(|e| {
-            fail(
-                Field::Period,
-                format!("kỳ báo cáo \"{period_id}\" không hợp lệ: {e}"),
-            )
-        })?;
+        let period: Period = period_id
+            .parse()
+            .map_err(|e| fail(Field::Period, format!("kỳ báo cáo \"{period_id}\" không hợp lệ: {e}")))?;
         let unit = tree.unit(unit_ix);
         if !unit.overlaps(period.start(), period.end()) {
-            let from = unit
-                .valid_from
-                .map(|d| d.format("%d/%m/%Y").to_string())
-                .unwrap_or_else(|| "…".into());
-            let to = unit
-                .valid_to
-                .map(|d| d.format("%d/%m/%Y").to_string())
-                .unwrap_or_else(|| "nay".into());
+            let from = unit.valid_from.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "…".into());
+            let to = unit.valid_to.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "nay".into());
             return Err(fail(
                 Field::Unit,
-                format!(
-                    "đơn vị {unit_code} không hoạt động trong kỳ {period} (hoạt động từ {from} đến {to})"
-                ),
+                format!("đơn vị {unit_code} không hoạt động trong kỳ {period} (hoạt động từ {from} đến {to})"),
             ));
         }
-        let option_text = raw
-            .option
-            .as_deref()
-            .map(str::trim)
-            .filter(|o| !is_default_option(o));
+        let option_text = raw.option.as_deref().map(str::trim).filter(|o| !is_default_option(o));
         let (option, option_ix) = match (info.disaggregation, option_text) {
             (None, None) => (None, 0),
             (None, Some(o)) => {
@@ -144,11 +119,7 @@ impl<'m> Resolver<'m> {
             (Some(d), None) => {
                 return Err(fail(
                     Field::Option,
-                    format!(
-                        "chỉ tiêu {code} có phân tổ \"{}\": cần ghi một lựa chọn ({})",
-                        d.name,
-                        option_list(d)
-                    ),
+                    format!("chỉ tiêu {code} có phân tổ \"{}\": cần ghi một lựa chọn ({})", d.name, option_list(d)),
                 ));
             }
             (Some(d), Some(o)) => match d.options.iter().position(|x| x.code.as_str() == o) {
@@ -166,20 +137,9 @@ impl<'m> Resolver<'m> {
             },
         };
         let vt = info.element.value_type;
-        let text = if vt.is_numeric() {
-            raw.value.for_numeric()
-        } else {
-            raw.value.as_plain()
-        };
-        let value = vt
-            .normalize(&text)
-            .map_err(|e| fail(Field::Value, e.to_string()))?;
-        let key = ValueKey {
-            element: info.ix,
-            option: option_ix,
-            unit: unit_ix,
-            period,
-        };
+        let text = if vt.is_numeric() { raw.value.for_numeric() } else { raw.value.as_plain() };
+        let value = vt.normalize(&text).map_err(|e| fail(Field::Value, e.to_string()))?;
+        let key = ValueKey { element: info.ix, option: option_ix, unit: unit_ix, period };
         let dv = DataValue {
             element: info.element.code.clone(),
             period,
@@ -203,19 +163,10 @@ impl<'m> Resolver<'m> {
             (Some(_), None) => return None,
         };
         let unit = self.model.tree().index(v.unit.as_str())?;
-        Some(ValueKey {
-            element: info.ix,
-            option,
-            unit,
-            period: v.period,
-        })
+        Some(ValueKey { element: info.ix, option, unit, period: v.period })
     }
 }
 
 fn option_list(d: &Disaggregation) -> String {
-    d.options
-        .iter()
-        .map(|o| o.code.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    d.options.iter().map(|o| o.code.as_str()).collect::<Vec<_>>().join(", ")
 }

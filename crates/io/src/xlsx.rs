@@ -51,18 +51,10 @@ pub fn period_from_sheet_name(name: &str) -> Option<Period> {
     let num = |s: &str| s.parse::<u32>().ok();
     let year = |s: &str| num(s).filter(|y| (1900..=2999).contains(y));
     let id = match words.as_slice() {
-        ["tháng" | "thang", m, y] => format!(
-            "{}{:02}",
-            year(y)?,
-            num(m).filter(|m| (1..=12).contains(m))?
-        ),
+        ["tháng" | "thang", m, y] => format!("{}{:02}", year(y)?, num(m).filter(|m| (1..=12).contains(m))?),
         [m, y] if m.starts_with('t') && !m.starts_with("tu") => {
             let m = num(m.trim_start_matches('t'))?;
-            format!(
-                "{}{:02}",
-                year(y)?,
-                Some(m).filter(|m| (1..=12).contains(m))?
-            )
+            format!("{}{:02}", year(y)?, Some(m).filter(|m| (1..=12).contains(m))?)
         }
         ["quý" | "quy", q, y] => format!("{}Q{}", year(y)?, quarter(q)?),
         [q, y] if q.starts_with('q') && !q.starts_with("qu") => {
@@ -98,19 +90,12 @@ pub fn cell_name(row: u32, col: u32) -> String {
         c = (c - 1) / 26;
     }
     letters.reverse();
-    format!(
-        "{}{}",
-        String::from_utf8(letters).expect("ASCII letters"),
-        row + 1
-    )
+    format!("{}{}", String::from_utf8(letters).expect("ASCII letters"), row + 1)
 }
 
 /// Lower-cased header without spaces, for matching "Mã đơn vị" loosely.
 fn header_key(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && *c != '_')
-        .collect::<String>()
-        .to_lowercase()
+    s.chars().filter(|c| !c.is_whitespace() && *c != '_').collect::<String>().to_lowercase()
 }
 
 const UNIT_HEADERS: [&str; 4] = ["mãđơnvị", "madonvi", "orgunit", "mãđv"];
@@ -137,12 +122,7 @@ fn cell_value(d: &Data) -> Result<Option<RawCell>, String> {
         Data::Empty => return Ok(None),
         Data::String(s) if s.trim().is_empty() => return Ok(None),
         Data::String(s) | Data::DurationIso(s) => RawCell::Text(s.clone()),
-        Data::DateTimeIso(s) => RawCell::Text(
-            s.get(..10)
-                .filter(|d| d.len() == 10)
-                .unwrap_or(s)
-                .to_string(),
-        ),
+        Data::DateTimeIso(s) => RawCell::Text(s.get(..10).filter(|d| d.len() == 10).unwrap_or(s).to_string()),
         Data::Int(i) => RawCell::Number(*i as f64),
         Data::Float(f) => RawCell::Number(*f),
         Data::Bool(b) => RawCell::Text(b.to_string()),
@@ -166,8 +146,8 @@ struct Column {
 /// check each column header and unit once, rather than once per cell.
 pub fn read_wide_xlsx(path: &Path, model: &Model, sink: &mut RawSink<'_>) -> Result<(), IoError> {
     let file = file_label(path);
-    let mut book: Xlsx<_> = open_workbook(path)
-        .map_err(|e| IoError::format(&file, format!("không đọc được tệp Excel: {e}")))?;
+    let mut book: Xlsx<_> =
+        open_workbook(path).map_err(|e| IoError::format(&file, format!("không đọc được tệp Excel: {e}")))?;
     for name in book.sheet_names() {
         let range = book
             .worksheet_range(&name)
@@ -185,48 +165,29 @@ pub fn read_wide_xlsx(path: &Path, model: &Model, sink: &mut RawSink<'_>) -> Res
 /// The periods the sheets of a workbook stand for.
 pub(crate) fn sheet_periods(path: &Path) -> Result<Vec<Period>, IoError> {
     let file = file_label(path);
-    let book: Xlsx<_> = open_workbook(path)
-        .map_err(|e| IoError::format(&file, format!("không đọc được tệp Excel: {e}")))?;
-    Ok(book
-        .sheet_names()
-        .iter()
-        .filter_map(|n| period_from_sheet_name(n))
-        .collect())
+    let book: Xlsx<_> =
+        open_workbook(path).map_err(|e| IoError::format(&file, format!("không đọc được tệp Excel: {e}")))?;
+    Ok(book.sheet_names().iter().filter_map(|n| period_from_sheet_name(n)).collect())
 }
 
-fn read_sheet(
-    file: &str,
-    sheet: &str,
-    range: &Range<Data>,
-    model: &Model,
-    sink: &mut RawSink<'_>,
-) -> ControlFlow<()> {
+fn read_sheet(file: &str, sheet: &str, range: &Range<Data>, model: &Model, sink: &mut RawSink<'_>) -> ControlFlow<()> {
     let err = |location: Location, field: &str, message: String| {
-        RawItem::Error(ImportError {
-            file: file.to_string(),
-            location,
-            field: field.to_string(),
-            message,
-        })
+        RawItem::Error(ImportError { file: file.to_string(), location, field: field.to_string(), message })
     };
     let Some(period) = period_from_sheet_name(sheet) else {
         return sink(err(
             Location::Sheet(sheet.to_string()),
             "",
-            "tên trang không phải kỳ báo cáo (ghi mã kỳ như 202308, 2023Q3 hoặc \"Tháng 8-2023\", \"Quý III-2023\")".into(),
+            "tên trang không phải kỳ báo cáo (ghi mã kỳ như 202308, 2023Q3 hoặc \"Tháng 8-2023\", \"Quý III-2023\")"
+                .into(),
         ));
     };
     let period_id = period.to_string();
     let (row0, col0) = range.start().expect("a non-empty range has a start");
     // The header row is the first with a "Mã đơn vị" cell, so that a title
     // row or two above the table do no harm.
-    let is_unit_header =
-        |d: &Data| cell_text(d).is_some_and(|t| UNIT_HEADERS.contains(&header_key(&t).as_str()));
-    let Some(header_at) = range
-        .rows()
-        .take(HEADER_SEARCH)
-        .position(|row| row.iter().any(is_unit_header))
-    else {
+    let is_unit_header = |d: &Data| cell_text(d).is_some_and(|t| UNIT_HEADERS.contains(&header_key(&t).as_str()));
+    let Some(header_at) = range.rows().take(HEADER_SEARCH).position(|row| row.iter().any(is_unit_header)) else {
         return sink(err(
             Location::Sheet(sheet.to_string()),
             "",
@@ -254,35 +215,21 @@ fn read_sheet(
             continue;
         }
         let (element, option) = match text.split_once('.') {
-            Some((e, o)) => (
-                e.trim().to_string(),
-                Some(o.trim().to_string()).filter(|o| !is_default_option(o)),
-            ),
+            Some((e, o)) => (e.trim().to_string(), Some(o.trim().to_string()).filter(|o| !is_default_option(o))),
             None => (text.clone(), None),
         };
-        let problem = match (
-            model.element(&element),
-            model.element_disaggregation(&element),
-            &option,
-        ) {
+        let problem = match (model.element(&element), model.element_disaggregation(&element), &option) {
             (None, ..) => Some(format!("chỉ tiêu dữ liệu \"{element}\" không tồn tại")),
-            (Some(_), None, Some(o)) => Some(format!(
-                "chỉ tiêu {element} không có phân tổ, không nhận lựa chọn \"{o}\""
-            )),
+            (Some(_), None, Some(o)) => {
+                Some(format!("chỉ tiêu {element} không có phân tổ, không nhận lựa chọn \"{o}\""))
+            }
             (Some(_), Some(d), None) => Some(format!(
                 "chỉ tiêu {element} có phân tổ \"{}\": tiêu đề cột phải là {element}.<lựa chọn> ({})",
                 d.name,
-                d.options
-                    .iter()
-                    .map(|o| o.code.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                d.options.iter().map(|o| o.code.as_str()).collect::<Vec<_>>().join(", ")
             )),
             (Some(_), Some(d), Some(o)) if !d.options.iter().any(|x| x.code.as_str() == o) => {
-                Some(format!(
-                    "lựa chọn \"{o}\" không thuộc phân tổ \"{}\" của chỉ tiêu {element}",
-                    d.name
-                ))
+                Some(format!("lựa chọn \"{o}\" không thuộc phân tổ \"{}\" của chỉ tiêu {element}", d.name))
             }
             _ => None,
         };
@@ -297,12 +244,7 @@ fn read_sheet(
             unit: String::new(),
             value: text,
         });
-        columns.push(Column {
-            col: c as u32,
-            element,
-            option,
-            labels,
-        });
+        columns.push(Column { col: c as u32, element, option, labels });
     }
     let unit_col = unit_col.expect("the header row has a unit column");
     for col in &mut columns {
@@ -312,10 +254,8 @@ fn read_sheet(
     for (r, row) in rows.enumerate() {
         let r = r + 1;
         let unit = row.get(unit_col).and_then(cell_text);
-        let has_values = columns.iter().any(|c| {
-            row.get(c.col as usize)
-                .is_some_and(|d| !matches!(cell_value(d), Ok(None)))
-        });
+        let has_values =
+            columns.iter().any(|c| row.get(c.col as usize).is_some_and(|d| !matches!(cell_value(d), Ok(None))));
         let known_unit = unit.as_deref().and_then(|u| tree.index(u));
         if r == 1 && known_unit.is_none() {
             // Figures typed as text ("80.020") count as numbers: a data row
@@ -333,29 +273,17 @@ fn read_sheet(
             (_, Some(ix)) => tree.unit(ix).code.to_string(),
             (None, None) if !has_values => continue,
             (None, None) => {
-                sink(err(
-                    cell(r, unit_col),
-                    &unit_label,
-                    "thiếu mã đơn vị".into(),
-                ))?;
+                sink(err(cell(r, unit_col), &unit_label, "thiếu mã đơn vị".into()))?;
                 continue;
             }
             (Some(u), None) => {
-                sink(err(
-                    cell(r, unit_col),
-                    &unit_label,
-                    format!("đơn vị \"{u}\" không tồn tại"),
-                ))?;
+                sink(err(cell(r, unit_col), &unit_label, format!("đơn vị \"{u}\" không tồn tại")))?;
                 continue;
             }
         };
         for col in &columns {
             let location = cell(r, col.col as usize);
-            match row
-                .get(col.col as usize)
-                .map(cell_value)
-                .unwrap_or(Ok(None))
-            {
+            match row.get(col.col as usize).map(cell_value).unwrap_or(Ok(None)) {
                 Ok(None) => sink(RawItem::Ignored(1))?,
                 Err(message) => sink(err(location, &col.labels.value, message))?,
                 Ok(Some(value)) => sink(RawItem::Value(RawValue {
@@ -383,11 +311,7 @@ type ColumnKey<'v> = (&'v str, Option<&'v str>);
 fn element_order(model: &Model) -> HashMap<&str, usize> {
     let meta = model.metadata();
     let mut order = HashMap::new();
-    let codes = meta
-        .forms
-        .iter()
-        .flat_map(|f| f.elements())
-        .chain(meta.data_elements.iter().map(|e| &e.code));
+    let codes = meta.forms.iter().flat_map(|f| f.elements()).chain(meta.data_elements.iter().map(|e| &e.code));
     for code in codes {
         let next = order.len();
         order.entry(code.as_str()).or_insert(next);
@@ -406,10 +330,7 @@ fn build_workbook(
     // Sheets by period type (months before quarters), then in period order.
     let mut sheets: BTreeMap<(PeriodType, Period), Vec<&DataValue>> = BTreeMap::new();
     for v in values {
-        sheets
-            .entry((v.period.period_type(), v.period))
-            .or_default()
-            .push(v);
+        sheets.entry((v.period.period_type(), v.period)).or_default().push(v);
     }
     let bold = Format::new().set_bold();
     let names = Format::new().set_italic().set_text_wrap();
@@ -420,40 +341,19 @@ fn build_workbook(
         let rank = |k: &ColumnKey| {
             let e = order.get(k.0).copied().unwrap_or(usize::MAX);
             let o = match (model.element_disaggregation(k.0), k.1) {
-                (Some(d), Some(o)) => d
-                    .options
-                    .iter()
-                    .position(|x| x.code.as_str() == o)
-                    .unwrap_or(usize::MAX),
+                (Some(d), Some(o)) => d.options.iter().position(|x| x.code.as_str() == o).unwrap_or(usize::MAX),
                 _ => 0,
             };
             (e, o)
         };
-        let mut keys: Vec<ColumnKey> = vals
-            .iter()
-            .map(|v| (v.element.as_str(), v.option.as_ref().map(|o| o.as_str())))
-            .collect();
+        let mut keys: Vec<ColumnKey> =
+            vals.iter().map(|v| (v.element.as_str(), v.option.as_ref().map(|o| o.as_str()))).collect();
         keys.sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.cmp(b)));
         keys.dedup();
-        let col_of: HashMap<ColumnKey, u16> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (*k, i as u16 + 2))
-            .collect();
-        let units: BTreeSet<(u32, &str)> = vals
-            .iter()
-            .map(|v| {
-                (
-                    tree.index(v.unit.as_str()).unwrap_or(u32::MAX),
-                    v.unit.as_str(),
-                )
-            })
-            .collect();
-        let row_of: HashMap<&str, u32> = units
-            .iter()
-            .enumerate()
-            .map(|(i, (_, u))| (*u, i as u32 + 2))
-            .collect();
+        let col_of: HashMap<ColumnKey, u16> = keys.iter().enumerate().map(|(i, k)| (*k, i as u16 + 2)).collect();
+        let units: BTreeSet<(u32, &str)> =
+            vals.iter().map(|v| (tree.index(v.unit.as_str()).unwrap_or(u32::MAX), v.unit.as_str())).collect();
+        let row_of: HashMap<&str, u32> = units.iter().enumerate().map(|(i, (_, u))| (*u, i as u32 + 2)).collect();
 
         let ws = book.add_worksheet();
         ws.set_name(period.to_string())?;
@@ -467,10 +367,7 @@ fn build_workbook(
                 None => k.0.to_string(),
             };
             ws.write_string_with_format(0, c, header, &bold)?;
-            let mut name = model
-                .element(k.0)
-                .map(|e| e.display_name().to_string())
-                .unwrap_or_default();
+            let mut name = model.element(k.0).map(|e| e.display_name().to_string()).unwrap_or_default();
             if let (Some(o), Some(d)) = (k.1, model.element_disaggregation(k.0))
                 && let Some(opt) = d.options.iter().find(|x| x.code.as_str() == o)
             {
@@ -484,26 +381,18 @@ fn build_workbook(
             ws.write_string(r, 1, tree.get(u).map(|x| x.name.as_str()).unwrap_or(""))?;
         }
         for v in vals {
-            let (r, c) = (
-                row_of[v.unit.as_str()],
-                col_of[&(v.element.as_str(), v.option.as_ref().map(|o| o.as_str()))],
-            );
-            let vt = model
-                .element(v.element.as_str())
-                .map(|e| e.value_type)
-                .unwrap_or(ValueType::Text);
+            let (r, c) =
+                (row_of[v.unit.as_str()], col_of[&(v.element.as_str(), v.option.as_ref().map(|o| o.as_str()))]);
+            let vt = model.element(v.element.as_str()).map(|e| e.value_type).unwrap_or(ValueType::Text);
             let number = v.value.parse::<f64>().ok();
             match (vt, number) {
                 (ValueType::Integer, Some(x)) => ws.write_number_with_format(r, c, x, &integer)?,
                 (ValueType::Number | ValueType::Percentage, Some(x)) => ws.write_number(r, c, x)?,
-                (ValueType::YesNo, _) => {
-                    ws.write_string(r, c, if v.value == "true" { "Có" } else { "Không" })?
-                }
+                (ValueType::YesNo, _) => ws.write_string(r, c, if v.value == "true" { "Có" } else { "Không" })?,
                 (ValueType::Date, _) => {
                     match chiso_core::element::parse_date(&v.value).and_then(|d| {
                         use chrono::Datelike;
-                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
-                            .ok()
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).ok()
                     }) {
                         Some(d) => ws.write_datetime_with_format(r, c, d, &date)?,
                         None => ws.write_string(r, c, &v.value)?,
@@ -526,8 +415,7 @@ fn build_workbook(
 /// as "Có"/"Không", dates as dates.
 pub fn write_wide_xlsx(model: &Model, values: &[DataValue], path: &Path) -> Result<(), IoError> {
     let file = file_label(path);
-    let mut book =
-        build_workbook(model, values).map_err(|e| IoError::format(&file, e.to_string()))?;
+    let mut book = build_workbook(model, values).map_err(|e| IoError::format(&file, e.to_string()))?;
     book.save(path).map_err(|e| match e {
         rust_xlsxwriter::XlsxError::IoError(io) => IoError::file(&file, io),
         other => IoError::format(&file, other.to_string()),
@@ -536,10 +424,8 @@ pub fn write_wide_xlsx(model: &Model, values: &[DataValue], path: &Path) -> Resu
 
 /// The wide workbook as bytes (for a download).
 pub fn wide_xlsx_bytes(model: &Model, values: &[DataValue]) -> Result<Vec<u8>, IoError> {
-    let mut book = build_workbook(model, values)
-        .map_err(|e| IoError::format(crate::export::OUTPUT, e.to_string()))?;
-    book.save_to_buffer()
-        .map_err(|e| IoError::format(crate::export::OUTPUT, e.to_string()))
+    let mut book = build_workbook(model, values).map_err(|e| IoError::format(crate::export::OUTPUT, e.to_string()))?;
+    book.save_to_buffer().map_err(|e| IoError::format(crate::export::OUTPUT, e.to_string()))
 }
 
 #[cfg(test)]
@@ -568,13 +454,7 @@ mod tests {
             ("Sheet1", None),
         ];
         for (name, want) in cases {
-            assert_eq!(
-                period_from_sheet_name(name)
-                    .map(|p| p.to_string())
-                    .as_deref(),
-                want,
-                "{name}"
-            );
+            assert_eq!(period_from_sheet_name(name).map(|p| p.to_string()).as_deref(), want, "{name}");
         }
     }
 

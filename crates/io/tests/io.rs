@@ -8,9 +8,7 @@ use chiso_store::{Counts, MetadataMode, SqliteStore, Store, ValueFilter};
 use std::path::{Path, PathBuf};
 
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
 }
 
 fn model() -> Model {
@@ -22,22 +20,12 @@ async fn store() -> SqliteStore {
 }
 
 async fn import(store: &SqliteStore, model: &Model, path: &Path, dry_run: bool) -> ImportReport {
-    let opts = ImportOptions {
-        dry_run,
-        format: None,
-    };
-    import_values(store, model, path, &opts, &mut |_| {})
-        .await
-        .unwrap()
+    let opts = ImportOptions { dry_run, format: None };
+    import_values(store, model, path, &opts, &mut |_| {}).await.unwrap()
 }
 
 fn counts(imported: u64, updated: u64, unchanged: u64) -> Counts {
-    Counts {
-        imported,
-        updated,
-        unchanged,
-        deleted: 0,
-    }
+    Counts { imported, updated, unchanged, deleted: 0 }
 }
 
 /// Writes `text` to a file named `name` in a fresh temporary folder.
@@ -52,11 +40,7 @@ fn cells(values: &[DataValue]) -> Vec<String> {
     let mut v: Vec<String> = values
         .iter()
         .map(|v| {
-            let opt = v
-                .option
-                .as_ref()
-                .map(|o| format!(".{o}"))
-                .unwrap_or_default();
+            let opt = v.option.as_ref().map(|o| format!(".{o}")).unwrap_or_default();
             format!("{}{opt} {} {} = {}", v.element, v.period, v.unit, v.value)
         })
         .collect();
@@ -104,16 +88,9 @@ fn office_workbook(path: &Path) {
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
-    for (c, h) in [
-        "Hồ sơ tiếp nhận",
-        "Đã giải quyết",
-        "Đúng hạn",
-        "Trễ hạn",
-        "Tỷ lệ trễ hạn (%)",
-        "Trực tuyến cấp xã",
-    ]
-    .iter()
-    .enumerate()
+    for (c, h) in ["Hồ sơ tiếp nhận", "Đã giải quyết", "Đúng hạn", "Trễ hạn", "Tỷ lệ trễ hạn (%)", "Trực tuyến cấp xã"]
+        .iter()
+        .enumerate()
     {
         ws.write_string(1, c as u16 + 2, *h).unwrap();
     }
@@ -144,19 +121,10 @@ mod metadata {
         assert_eq!(meta.pillars.len(), 10);
         assert_eq!(model.tree().len(), 5);
         assert_eq!(
-            model
-                .tree()
-                .path_name(model.tree().index("X_THIEN_LOC").unwrap()),
+            model.tree().path_name(model.tree().index("X_THIEN_LOC").unwrap()),
             "Tỉnh Hà Tĩnh / Huyện Can Lộc / Xã Thiên Lộc"
         );
-        assert_eq!(
-            model
-                .element_disaggregation("HS_TRUC_TUYEN")
-                .unwrap()
-                .options
-                .len(),
-            3
-        );
+        assert_eq!(model.element_disaggregation("HS_TRUC_TUYEN").unwrap().options.len(), 3);
         assert_eq!(model.indicator("TL_DUNG_HAN").unwrap().factor, 100.0);
         assert_eq!(meta.validation_rules.len(), 3);
         let form = model.form("BC_THANG").unwrap();
@@ -171,9 +139,7 @@ mod metadata {
     /// The YAML examples of METADATA.md, put together, are a valid bundle too.
     #[test]
     fn the_format_documentation_examples_are_valid() {
-        let doc =
-            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("METADATA.md"))
-                .unwrap();
+        let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("METADATA.md")).unwrap();
         let mut yaml = String::new();
         let mut blocks = 0;
         for block in doc.split("```yaml\n").skip(1) {
@@ -213,31 +179,18 @@ mod metadata {
     #[test]
     fn syntax_and_type_errors_name_file_line_and_column() {
         let dir = tempfile::tempdir().unwrap();
-        let p = temp_file(
-            &dir,
-            "hong.yaml",
-            "data_elements:\n  - code: A\n    name: Ạ\n    value_type: so_nguyen\n",
-        );
+        let p = temp_file(&dir, "hong.yaml", "data_elements:\n  - code: A\n    name: Ạ\n    value_type: so_nguyen\n");
         let e = read_metadata(&p).unwrap_err().to_string();
         assert!(
-            e.starts_with(
-                "hong.yaml dòng 4, cột 17: data_elements[0].value_type: unknown variant `so_nguyen`"
-            ),
+            e.starts_with("hong.yaml dòng 4, cột 17: data_elements[0].value_type: unknown variant `so_nguyen`"),
             "{e}"
         );
-        let p = temp_file(
-            &dir,
-            "hong.json",
-            "{\"org_units\": [{\"code\": \"A B\", \"name\": \"x\"}]}",
-        );
+        let p = temp_file(&dir, "hong.json", "{\"org_units\": [{\"code\": \"A B\", \"name\": \"x\"}]}");
         let e = read_metadata(&p).unwrap_err().to_string();
         assert!(e.starts_with("hong.json dòng 1, cột "), "{e}");
         assert!(e.contains("mã không hợp lệ: \"A B\""), "{e}");
         let e = read_metadata(&data("values.csv")).unwrap_err().to_string();
-        assert_eq!(
-            e,
-            "values.csv: tệp siêu dữ liệu phải có đuôi .yaml, .yml hoặc .json"
-        );
+        assert_eq!(e, "values.csv: tệp siêu dữ liệu phải có đuôi .yaml, .yml hoặc .json");
     }
 
     #[tokio::test]
@@ -250,38 +203,20 @@ mod metadata {
             "org_units:\n  - { code: XA, name: Xã, parent: TINH }\n  - { code: TINH, name: Tỉnh }\n\
              data_elements:\n  - { code: A, name: A, value_type: integer, pillar: KHONG_CO, disaggregation: KHONG_CO }\n",
         );
-        let e = import_metadata(&store, &bad, MetadataMode::Replace, false)
-            .await
-            .unwrap_err();
+        let e = import_metadata(&store, &bad, MetadataMode::Replace, false).await.unwrap_err();
         let text = e.to_string();
-        assert!(
-            text.starts_with("sai.yaml: siêu dữ liệu có 2 lỗi:"),
-            "{text}"
-        );
-        assert!(
-            text.contains("data_elements[A].pillar: trụ cột KHONG_CO không tồn tại"),
-            "{text}"
-        );
+        assert!(text.starts_with("sai.yaml: siêu dữ liệu có 2 lỗi:"), "{text}");
+        assert!(text.contains("data_elements[A].pillar: trụ cột KHONG_CO không tồn tại"), "{text}");
 
         let fixture = data("metadata.yaml");
-        let dry = import_metadata(&store, &fixture, MetadataMode::Replace, true)
-            .await
-            .unwrap();
+        let dry = import_metadata(&store, &fixture, MetadataMode::Replace, true).await.unwrap();
         assert!(!dry.committed);
         assert!(dry.counts.imported > 0);
-        assert_eq!(
-            store.load_metadata().await.unwrap(),
-            chiso_core::metadata::Metadata::default()
-        );
-        let real = import_metadata(&store, &fixture, MetadataMode::Replace, false)
-            .await
-            .unwrap();
+        assert_eq!(store.load_metadata().await.unwrap(), chiso_core::metadata::Metadata::default());
+        let real = import_metadata(&store, &fixture, MetadataMode::Replace, false).await.unwrap();
         assert!(real.committed);
         assert_eq!(real.counts, dry.counts);
-        assert_eq!(
-            store.load_metadata().await.unwrap(),
-            read_metadata(&fixture).unwrap()
-        );
+        assert_eq!(store.load_metadata().await.unwrap(), read_metadata(&fixture).unwrap());
 
         // Merge: a partial file may refer to what is stored.
         let extra = temp_file(
@@ -289,9 +224,7 @@ mod metadata {
             "them_xa.yaml",
             "org_units:\n  - { code: X_MOI, name: Xã Mới, parent: H_CAN_LOC, kind: XA }\n",
         );
-        let merged = import_metadata(&store, &extra, MetadataMode::Merge, false)
-            .await
-            .unwrap();
+        let merged = import_metadata(&store, &extra, MetadataMode::Merge, false).await.unwrap();
         assert_eq!(merged.counts.imported, 1);
         let stored = Model::new(store.load_metadata().await.unwrap()).unwrap();
         assert!(stored.tree().get("X_MOI").is_some());
@@ -305,7 +238,7 @@ mod metadata {
             "name: Tỉnh Hà Tĩnh (mới)\npillars:\n  - { code: ATTT, name: An toàn thông tin }\n  - { code: DO_THI, name: Đô thị thông minh }\n",
         )
         .unwrap();
-        let m = merge_metadata(base.clone(), bundle);
+        let m = base.clone().merge(bundle);
         assert_eq!(m.name.as_deref(), Some("Tỉnh Hà Tĩnh (mới)"));
         assert_eq!(m.pillars.len(), 11);
         assert_eq!(m.pillars[6].name, "An toàn thông tin");
@@ -322,17 +255,11 @@ mod detect {
         let dir = tempfile::tempdir().unwrap();
         let meta_json = temp_file(&dir, "meta.json", "{\"name\": \"Tỉnh\", \"pillars\": []}");
         let cases = [
-            (
-                data("metadata.yaml"),
-                FileKind::Metadata(MetadataFormat::Yaml),
-            ),
+            (data("metadata.yaml"), FileKind::Metadata(MetadataFormat::Yaml)),
             (data("values.csv"), FileKind::DataValues(DataFormat::Csv)),
             (data("values.json"), FileKind::DataValues(DataFormat::Json)),
             (meta_json, FileKind::Metadata(MetadataFormat::Json)),
-            (
-                PathBuf::from("so_lieu.XLSX"),
-                FileKind::DataValues(DataFormat::Xlsx),
-            ),
+            (PathBuf::from("so_lieu.XLSX"), FileKind::DataValues(DataFormat::Xlsx)),
         ];
         for (path, want) in cases {
             assert_eq!(detect(&path).unwrap(), want, "{}", path.display());
@@ -360,10 +287,7 @@ mod formats {
             assert_eq!(read.ignored, ignored, "{}", path.display());
         }
         let csv = read_values(&model, &data("values.csv"), None).unwrap();
-        assert_eq!(
-            csv.values[3].comment.as_deref(),
-            Some("Trễ hạn chủ yếu ở lĩnh vực đất đai, xây dựng")
-        );
+        assert_eq!(csv.values[3].comment.as_deref(), Some("Trễ hạn chủ yếu ở lĩnh vực đất đai, xây dựng"));
         assert_eq!(csv.values[0].stored_by.as_deref(), Some("mc.thienloc"));
         assert_eq!(csv.values[6].stored_by, None);
     }
@@ -378,9 +302,7 @@ mod formats {
             let store = store().await;
             let mut seen = Vec::new();
             let opts = ImportOptions::default();
-            let report = import_values(&store, &model, &path, &opts, &mut |n| seen.push(n))
-                .await
-                .unwrap();
+            let report = import_values(&store, &model, &path, &opts, &mut |n| seen.push(n)).await.unwrap();
             assert_eq!(report.counts, counts(10, 0, 0), "{}", path.display());
             assert!(report.committed);
             assert_eq!(report.errors, vec![]);
@@ -410,10 +332,7 @@ mod formats {
             assert_eq!(read.errors, vec![]);
             assert_eq!(
                 cells(&read.values),
-                vec![
-                    "HS_TIEP_NHAN 202308 X_THIEN_LOC = 80020",
-                    "HS_TRUC_TUYEN.XA 202308 X_THIEN_LOC = 45678"
-                ]
+                vec!["HS_TIEP_NHAN 202308 X_THIEN_LOC = 80020", "HS_TRUC_TUYEN.XA 202308 X_THIEN_LOC = 45678"]
             );
             assert_eq!(read.values[1].comment.as_deref(), Some("ghi chú"));
         }
@@ -432,16 +351,12 @@ mod errors {
         let model = model();
         let store = store().await;
         let dir = tempfile::tempdir().unwrap();
-        let text = std::fs::read_to_string(data("values.csv"))
-            .unwrap()
-            .replace(",1.205,", ",\"12,5\",");
+        let text = std::fs::read_to_string(data("values.csv")).unwrap().replace(",1.205,", ",\"12,5\",");
         let path = temp_file(&dir, "data.csv", &text);
         let report = import(&store, &model, &path, false).await;
         assert_eq!(
             messages(&report),
-            vec![
-                "data.csv dòng 8, cột value: giá trị \"12,5\" không hợp lệ cho kiểu số nguyên: phải là số nguyên"
-            ]
+            vec!["data.csv dòng 8, cột value: giá trị \"12,5\" không hợp lệ cho kiểu số nguyên: phải là số nguyên"]
         );
         assert!(!report.committed);
         assert_eq!(report.read, 10);
@@ -517,15 +432,7 @@ mod errors {
             "hong.json",
             "{\"dataValues\": [\n  {\"dataElement\": \"A\", \"value\": 1},\n  {\"dataElement\": }\n]}",
         );
-        let e = import_values(
-            &store,
-            &model,
-            &broken,
-            &ImportOptions::default(),
-            &mut |_| {},
-        )
-        .await
-        .unwrap_err();
+        let e = import_values(&store, &model, &broken, &ImportOptions::default(), &mut |_| {}).await.unwrap_err();
         assert_eq!(e.to_string(), "hong.json dòng 3, cột 19: expected value");
         assert_eq!(store.count_values().await.unwrap(), 0);
     }
@@ -546,15 +453,7 @@ mod errors {
         ws.write_string(0, 0, "Đơn vị").unwrap();
         let ws = book.add_worksheet();
         ws.set_name("Quý III-2023").unwrap();
-        for (c, h) in [
-            "Mã đơn vị",
-            "Tên đơn vị",
-            "HS_TIEP_NHAN",
-            "HS_KHONG_CO",
-            "HS_TRUC_TUYEN",
-        ]
-        .iter()
-        .enumerate()
+        for (c, h) in ["Mã đơn vị", "Tên đơn vị", "HS_TIEP_NHAN", "HS_KHONG_CO", "HS_TRUC_TUYEN"].iter().enumerate()
         {
             ws.write_string(0, c as u16, *h).unwrap();
         }
@@ -606,9 +505,7 @@ mod errors {
         let report = import(&store, &model, &path, false).await;
         assert_eq!(
             messages(&report),
-            [
-                "go_nham.xlsx trang \"202308\" ô A3, cột Mã đơn vị: đơn vị \"X_THIEN_LOCC\" không tồn tại"
-            ]
+            ["go_nham.xlsx trang \"202308\" ô A3, cột Mã đơn vị: đơn vị \"X_THIEN_LOCC\" không tồn tại"]
         );
         assert_eq!(report.counts, counts(1, 0, 0));
     }
@@ -644,9 +541,7 @@ mod driver {
         // After a real import, a dry run of a changed file says what would change.
         import(&store, &model, &data("values.csv"), false).await;
         let dir = tempfile::tempdir().unwrap();
-        let changed = std::fs::read_to_string(data("values.csv"))
-            .unwrap()
-            .replace(",629,", ",630,");
+        let changed = std::fs::read_to_string(data("values.csv")).unwrap().replace(",629,", ",630,");
         let path = temp_file(&dir, "sua.csv", &changed);
         let report = import(&store, &model, &path, true).await;
         assert_eq!(report.counts, counts(0, 1, 9));
@@ -658,12 +553,7 @@ mod driver {
     async fn reimport_is_unchanged_and_a_correction_is_an_update() {
         let model = model();
         let store = store().await;
-        assert_eq!(
-            import(&store, &model, &data("values.csv"), false)
-                .await
-                .counts,
-            counts(10, 0, 0)
-        );
+        assert_eq!(import(&store, &model, &data("values.csv"), false).await.counts, counts(10, 0, 0));
         let again = import(&store, &model, &data("values.csv"), false).await;
         assert_eq!(again.counts, counts(0, 0, 10));
         assert!(again.committed);
@@ -674,19 +564,10 @@ mod driver {
         let dir = tempfile::tempdir().unwrap();
         let xlsx = dir.path().join("thang8.xlsx");
         office_workbook(&xlsx);
-        assert_eq!(
-            import(&store, &model, &xlsx, false).await.counts,
-            counts(0, 0, 10)
-        );
-        let late = ValueFilter {
-            elements: vec![chiso_core::code::code("HS_TRE_HAN")],
-            ..ValueFilter::default()
-        };
+        assert_eq!(import(&store, &model, &xlsx, false).await.counts, counts(0, 0, 10));
+        let late = ValueFilter { elements: vec![chiso_core::code::code("HS_TRE_HAN")], ..ValueFilter::default() };
         let late = store.values(&late).await.unwrap();
-        assert_eq!(
-            late[0].comment.as_deref(),
-            Some("Trễ hạn chủ yếu ở lĩnh vực đất đai, xây dựng")
-        );
+        assert_eq!(late[0].comment.as_deref(), Some("Trễ hạn chủ yếu ở lĩnh vực đất đai, xây dựng"));
         // The office corrects the late count: 629 → 630, and adds a value.
         let path = temp_file(
             &dir,
@@ -718,10 +599,7 @@ mod driver {
         let stored = store.values(&ValueFilter::default()).await.unwrap();
         assert_eq!(
             cells(&stored),
-            vec![
-                "HS_TIEP_NHAN 202308 X_THIEN_LOC = 80020",
-                "HS_TIEP_NHAN 202308 X_THUAN_THIEN = 5"
-            ]
+            vec!["HS_TIEP_NHAN 202308 X_THIEN_LOC = 80020", "HS_TIEP_NHAN 202308 X_THUAN_THIEN = 5"]
         );
     }
 
@@ -730,37 +608,15 @@ mod driver {
         let model = model();
         let store = store().await;
         let opts = ImportOptions::default();
-        let e = import_values(
-            &store,
-            &model,
-            Path::new("/khong/co/tep.csv"),
-            &opts,
-            &mut |_| {},
-        )
-        .await
-        .unwrap_err();
+        let e = import_values(&store, &model, Path::new("/khong/co/tep.csv"), &opts, &mut |_| {}).await.unwrap_err();
         assert!(e.to_string().starts_with("tep.csv: "), "{e}");
-        let e = import_values(&store, &model, Path::new("so_lieu.txt"), &opts, &mut |_| {})
-            .await
-            .unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "so_lieu.txt: không nhận ra định dạng dữ liệu (cần .json, .csv hoặc .xlsx)"
-        );
+        let e = import_values(&store, &model, Path::new("so_lieu.txt"), &opts, &mut |_| {}).await.unwrap_err();
+        assert_eq!(e.to_string(), "so_lieu.txt: không nhận ra định dạng dữ liệu (cần .json, .csv hoặc .xlsx)");
         // The format given explicitly wins over the extension.
         let dir = tempfile::tempdir().unwrap();
-        let txt = temp_file(
-            &dir,
-            "so_lieu.txt",
-            &std::fs::read_to_string(data("values.csv")).unwrap(),
-        );
-        let opts = ImportOptions {
-            dry_run: false,
-            format: Some(DataFormat::Csv),
-        };
-        let report = import_values(&store, &model, &txt, &opts, &mut |_| {})
-            .await
-            .unwrap();
+        let txt = temp_file(&dir, "so_lieu.txt", &std::fs::read_to_string(data("values.csv")).unwrap());
+        let opts = ImportOptions { dry_run: false, format: Some(DataFormat::Csv) };
+        let report = import_values(&store, &model, &txt, &opts, &mut |_| {}).await.unwrap();
         assert_eq!(report.counts, counts(10, 0, 0));
     }
 }
@@ -783,9 +639,7 @@ mod export {
         assert_eq!(all.len(), 13);
         for name in ["xuat.csv", "xuat.json", "xuat.xlsx"] {
             let path = dir.path().join(name);
-            let n = export_values(&store, &model, &ValueFilter::default(), &path, None)
-                .await
-                .unwrap();
+            let n = export_values(&store, &model, &ValueFilter::default(), &path, None).await.unwrap();
             assert_eq!(n, 13, "{name}");
             let report = import(&store, &model, &path, false).await;
             assert_eq!(report.errors, vec![], "{name}");
@@ -795,36 +649,20 @@ mod export {
         let mut csv = Vec::new();
         write_csv(&model, &all, &mut csv).unwrap();
         let csv = String::from_utf8(csv).unwrap();
-        assert!(
-            csv.starts_with(
-                "dataelement,period,orgunit,categoryoptioncombo,value,storedby,comment\n"
-            ),
-            "{csv}"
-        );
-        assert!(
-            csv.contains(
-                "TL_TRE_HAN_BC,202309,X_THIEN_LOC,,1.2050,,tỷ lệ có ba chữ số thập phân\n"
-            ),
-            "{csv}"
-        );
+        assert!(csv.starts_with("dataelement,period,orgunit,categoryoptioncombo,value,storedby,comment\n"), "{csv}");
+        assert!(csv.contains("TL_TRE_HAN_BC,202309,X_THIEN_LOC,,1.2050,,tỷ lệ có ba chữ số thập phân\n"), "{csv}");
     }
 
     #[test]
     fn the_wide_workbook_has_a_sheet_per_period_units_in_tree_order_and_numbers() {
         use calamine::{Data, Reader, Xlsx, open_workbook};
         let model = model();
-        let mut values = read_values(&model, &data("values.csv"), None)
-            .unwrap()
-            .values;
+        let mut values = read_values(&model, &data("values.csv"), None).unwrap().values;
         let more = "dataelement,period,orgunit,categoryoptioncombo,value\n\
                     HS_TIEP_NHAN,2023Q3,H_CAN_LOC,,240.000\n\
                     HS_TIEP_NHAN,202307,X_THUAN_THIEN,,900\n";
         let dir = tempfile::tempdir().unwrap();
-        values.extend(
-            read_values(&model, &temp_file(&dir, "them.csv", more), None)
-                .unwrap()
-                .values,
-        );
+        values.extend(read_values(&model, &temp_file(&dir, "them.csv", more), None).unwrap().values);
         let path = dir.path().join("rong.xlsx");
         write_wide_xlsx(&model, &values, &path).unwrap();
         let mut book: Xlsx<_> = open_workbook(&path).unwrap();
@@ -849,11 +687,7 @@ mod export {
         assert_eq!(row(1)[7], Data::String("Hồ sơ trực tuyến (Cấp xã)".into()));
         assert_eq!(
             row(2)[..3],
-            [
-                Data::String("X_THIEN_LOC".into()),
-                Data::String("Xã Thiên Lộc".into()),
-                Data::Float(80020.0)
-            ]
+            [Data::String("X_THIEN_LOC".into()), Data::String("Xã Thiên Lộc".into()), Data::Float(80020.0)]
         );
         assert_eq!(row(2)[6], Data::Float(1.08));
         assert_eq!(row(3)[0], Data::String("X_THUAN_THIEN".into()));
@@ -874,26 +708,18 @@ mod roundtrip {
     /// (element, option) pairs of the fixture, each with a value strategy in canonical form.
     fn value_for(element: &str) -> BoxedStrategy<String> {
         match element {
-            "TL_TRE_HAN_BC" => (0u32..=100_000)
-                .prop_map(|x| chiso_core::element::plain(f64::from(x) / 1000.0))
-                .boxed(),
+            "TL_TRE_HAN_BC" => (0u32..=100_000).prop_map(|x| chiso_core::element::plain(f64::from(x) / 1000.0)).boxed(),
             "HS_TIEP_NHAN" | "HS_GIAI_QUYET" | "HS_TRUC_TUYEN" => {
                 (0i64..10_000_000_000).prop_map(|x| x.to_string()).boxed()
             }
             "KH_CDS_BAN_HANH" => any::<bool>().prop_map(|b| b.to_string()).boxed(),
             "NGAY_BAN_HANH_KH" => (0u32..20_000)
                 .prop_map(|d| {
-                    (chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap()
-                        + chrono::Days::new(d.into()))
-                    .to_string()
+                    (chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap() + chrono::Days::new(d.into())).to_string()
                 })
                 .boxed(),
-            "NEN_TANG_DUNG_CHUNG" => {
-                prop_oneof![TEXT, Just("1.205".to_string()), Just("92,12".to_string())].boxed()
-            }
-            _ => (-1_000_000i64..1_000_000)
-                .prop_map(|x| x.to_string())
-                .boxed(),
+            "NEN_TANG_DUNG_CHUNG" => prop_oneof![TEXT, Just("1.205".to_string()), Just("92,12".to_string())].boxed(),
+            _ => (-1_000_000i64..1_000_000).prop_map(|x| x.to_string()).boxed(),
         }
     }
 
@@ -911,27 +737,12 @@ mod roundtrip {
             "NGAY_BAN_HANH_KH",
             "NEN_TANG_DUNG_CHUNG",
         ]);
-        let periods = prop::sample::select(vec![
-            "2023",
-            "2023S2",
-            "2023Q3",
-            "202308",
-            "2024W35",
-            "2024SatW35",
-            "20230815",
-        ]);
-        let units =
-            prop::sample::select(vec!["HA_TINH", "SO_KHCN", "X_THIEN_LOC", "X_THUAN_THIEN"]);
+        let periods =
+            prop::sample::select(vec!["2023", "2023S2", "2023Q3", "202308", "2024W35", "2024SatW35", "20230815"]);
+        let units = prop::sample::select(vec!["HA_TINH", "SO_KHCN", "X_THIEN_LOC", "X_THUAN_THIEN"]);
         let options = prop::sample::select(vec!["TINH", "HUYEN", "XA"]);
-        (
-            elements,
-            periods,
-            units,
-            options,
-            prop::option::of(TEXT),
-            prop::option::of(TEXT),
-        )
-            .prop_flat_map(|(e, p, u, o, by, comment)| {
+        (elements, periods, units, options, prop::option::of(TEXT), prop::option::of(TEXT)).prop_flat_map(
+            |(e, p, u, o, by, comment)| {
                 value_for(e).prop_map(move |value| DataValue {
                     element: code(e),
                     period: p.parse::<Period>().unwrap(),
@@ -942,7 +753,8 @@ mod roundtrip {
                     comment: comment.clone(),
                     updated_at: None,
                 })
-            })
+            },
+        )
     }
 
     fn read_back(model: &Model, bytes: &[u8], json: bool) -> Vec<DataValue> {

@@ -88,7 +88,11 @@ pub trait Store: Send + Sync {
     /// Values matching the filter, ordered by element, option, period start, unit.
     async fn values(&self, filter: &ValueFilter) -> Result<Vec<DataValue>, StoreError>;
     /// Streams matching values to `f` without holding them all in memory.
-    async fn for_each_value(&self, filter: &ValueFilter, f: &mut (dyn FnMut(DataValue) + Send)) -> Result<u64, StoreError>;
+    async fn for_each_value(
+        &self,
+        filter: &ValueFilter,
+        f: &mut (dyn FnMut(DataValue) + Send),
+    ) -> Result<u64, StoreError>;
     async fn count_values(&self) -> Result<u64, StoreError>;
 
     async fn narratives(&self, form: Option<&Code>, period: Option<&Period>) -> Result<Vec<Narrative>, StoreError>;

@@ -30,8 +30,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
 use sqlx::{AssertSqlSafe, Row, SqlSafeStr, Sqlite, Transaction};
 use std::collections::{HashMap, HashSet};
@@ -72,10 +71,7 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true)
             .synchronous(SqliteSynchronous::Normal);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await?;
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         Self::migrated(pool).await
     }
 
@@ -86,9 +82,8 @@ impl SqliteStore {
     /// that holds the transaction, it fails after the pool's 30 s timeout):
     /// commit first, then read. A file store has no such limit.
     pub async fn open_in_memory() -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:")?
-            .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
+        let options =
+            SqliteConnectOptions::from_str("sqlite::memory:")?.busy_timeout(Duration::from_secs(5)).foreign_keys(true);
         // The database disappears with its last connection: keep exactly one.
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
@@ -123,15 +118,11 @@ fn now_text() -> String {
 }
 
 fn corrupt(place: impl Into<String>, message: impl ToString) -> StoreError {
-    StoreError::Corrupt {
-        place: place.into(),
-        message: message.to_string(),
-    }
+    StoreError::Corrupt { place: place.into(), message: message.to_string() }
 }
 
 fn parse_time(s: &str, place: &str) -> Result<NaiveDateTime, StoreError> {
-    s.parse::<NaiveDateTime>()
-        .map_err(|e| corrupt(place, format!("thời điểm \"{s}\": {e}")))
+    s.parse::<NaiveDateTime>().map_err(|e| corrupt(place, format!("thời điểm \"{s}\": {e}")))
 }
 
 fn parse_code(s: String, place: &str) -> Result<Code, StoreError> {
@@ -166,9 +157,7 @@ impl PeriodCache {
         if let Some(p) = self.0.get(&iso) {
             return Ok(*p);
         }
-        let p: Period = iso
-            .parse()
-            .map_err(|e| corrupt(place, format!("kỳ \"{iso}\": {e}")))?;
+        let p: Period = iso.parse().map_err(|e| corrupt(place, format!("kỳ \"{iso}\": {e}")))?;
         self.0.insert(iso, p);
         Ok(p)
     }
@@ -218,10 +207,8 @@ fn docs_of<T: Serialize>(
 ) -> Result<(), StoreError> {
     for it in items {
         let code = code(it);
-        let body = serde_json::to_string(it).map_err(|e| StoreError::Invalid {
-            place: format!("{kind}[{code}]"),
-            message: e.to_string(),
-        })?;
+        let body = serde_json::to_string(it)
+            .map_err(|e| StoreError::Invalid { place: format!("{kind}[{code}]"), message: e.to_string() })?;
         out.push(Doc { kind, code, body });
     }
     Ok(())
@@ -235,17 +222,11 @@ fn documents(m: &Metadata) -> Result<Vec<Doc>, StoreError> {
     docs_of(&mut d, "org_unit", &m.org_units, |x| x.code.to_string())?;
     docs_of(&mut d, "unit_group", &m.unit_groups, |x| x.code.to_string())?;
     docs_of(&mut d, "pillar", &m.pillars, |x| x.code.to_string())?;
-    docs_of(&mut d, "disaggregation", &m.disaggregations, |x| {
-        x.code.to_string()
-    })?;
-    docs_of(&mut d, "data_element", &m.data_elements, |x| {
-        x.code.to_string()
-    })?;
+    docs_of(&mut d, "disaggregation", &m.disaggregations, |x| x.code.to_string())?;
+    docs_of(&mut d, "data_element", &m.data_elements, |x| x.code.to_string())?;
     docs_of(&mut d, "indicator", &m.indicators, |x| x.code.to_string())?;
     docs_of(&mut d, "constant", &m.constants, |x| x.code.to_string())?;
-    docs_of(&mut d, "validation_rule", &m.validation_rules, |x| {
-        x.code.to_string()
-    })?;
+    docs_of(&mut d, "validation_rule", &m.validation_rules, |x| x.code.to_string())?;
     docs_of(&mut d, "form", &m.forms, |x| x.code.to_string())?;
     docs_of(&mut d, "plan", &m.plans, |x| x.code.to_string())?;
     let mut seen = HashSet::new();
@@ -279,10 +260,7 @@ fn add_doc(m: &mut Metadata, kind: &str, code: &str, body: &str) -> Result<(), S
         "form" => m.forms.push(parse_doc(kind, code, body)?),
         "plan" => m.plans.push(parse_doc(kind, code, body)?),
         _ => {
-            return Err(corrupt(
-                format!("metadata_object {kind}[{code}]"),
-                "loại đối tượng không xác định",
-            ));
+            return Err(corrupt(format!("metadata_object {kind}[{code}]"), "loại đối tượng không xác định"));
         }
     }
     Ok(())
@@ -300,38 +278,26 @@ fn filter_sql(f: &ValueFilter) -> (String, Vec<String>) {
     let mut next = 1;
     if !f.elements.is_empty() {
         let ph = placeholders(&mut next, f.elements.len());
-        conds.push(format!(
-            "element_id IN (SELECT id FROM data_element WHERE code IN ({ph}))"
-        ));
+        conds.push(format!("element_id IN (SELECT id FROM data_element WHERE code IN ({ph}))"));
         args.extend(f.elements.iter().map(|c| c.to_string()));
     }
     if !f.units.is_empty() {
         let ph = placeholders(&mut next, f.units.len());
-        conds.push(format!(
-            "unit_id IN (SELECT id FROM org_unit WHERE code IN ({ph}))"
-        ));
+        conds.push(format!("unit_id IN (SELECT id FROM org_unit WHERE code IN ({ph}))"));
         args.extend(f.units.iter().map(|c| c.to_string()));
     }
     if !f.periods.is_empty() {
         let ph = placeholders(&mut next, f.periods.len());
-        conds.push(format!(
-            "period_id IN (SELECT id FROM period WHERE iso IN ({ph}))"
-        ));
+        conds.push(format!("period_id IN (SELECT id FROM period WHERE iso IN ({ph}))"));
         args.extend(f.periods.iter().map(|p| p.to_string()));
     }
     if let Some((from, to)) = f.between {
         let (a, b) = (next, next + 1);
-        conds.push(format!(
-            "period_id IN (SELECT id FROM period WHERE start_date >= ${a} AND end_date <= ${b})"
-        ));
+        conds.push(format!("period_id IN (SELECT id FROM period WHERE start_date >= ${a} AND end_date <= ${b})"));
         args.push(from.to_string());
         args.push(to.to_string());
     }
-    if conds.is_empty() {
-        ("1 = 1".into(), args)
-    } else {
-        (conds.join(" AND "), args)
-    }
+    if conds.is_empty() { ("1 = 1".into(), args) } else { (conds.join(" AND "), args) }
 }
 
 const VALUE_COLUMNS: &str = "SELECT e.code, o.code, p.iso, u.code, d.value, d.stored_by, d.comment, d.updated_at \
@@ -347,11 +313,7 @@ fn value_from_row(row: &SqliteRow, periods: &mut PeriodCache) -> Result<DataValu
     let updated_at: String = row.try_get(7)?;
     Ok(DataValue {
         element: parse_code(row.try_get(0)?, P)?,
-        option: if option.is_empty() {
-            None
-        } else {
-            Some(parse_code(option, P)?)
-        },
+        option: if option.is_empty() { None } else { Some(parse_code(option, P)?) },
         period: periods.get(row.try_get(2)?, P)?,
         unit: parse_code(row.try_get(3)?, P)?,
         value: row.try_get(4)?,
@@ -370,27 +332,19 @@ impl Store for SqliteStore {
         // SQLite: take the write lock now, so the transaction never fails
         // with SQLITE_BUSY between its reads and its writes. PostgreSQL: BEGIN.
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(Box::new(SqliteTx {
-            tx,
-            ids: IdCache::default(),
-        }))
+        Ok(Box::new(SqliteTx { tx, ids: IdCache::default() }))
     }
 
     async fn load_metadata(&self) -> Result<Metadata, StoreError> {
         let mut m = Metadata {
-            name: sqlx::query_scalar("SELECT value FROM setting WHERE key = 'name'")
-                .fetch_optional(&self.pool)
-                .await?,
+            name: sqlx::query_scalar("SELECT value FROM setting WHERE key = 'name'").fetch_optional(&self.pool).await?,
             ..Metadata::default()
         };
-        let rows = sqlx::query(
-            "SELECT kind, code, body FROM metadata_object ORDER BY kind, position, code",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query("SELECT kind, code, body FROM metadata_object ORDER BY kind, position, code")
+            .fetch_all(&self.pool)
+            .await?;
         for row in rows {
-            let (kind, code, body): (String, String, String) =
-                (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+            let (kind, code, body): (String, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
             add_doc(&mut m, &kind, &code, &body)?;
         }
         Ok(m)
@@ -408,9 +362,8 @@ impl Store for SqliteStore {
         f: &mut (dyn FnMut(DataValue) + Send),
     ) -> Result<u64, StoreError> {
         let (cond, args) = filter_sql(filter);
-        let sql = format!(
-            "{VALUE_COLUMNS} WHERE {cond} ORDER BY e.code, o.code, p.start_date, p.end_date, p.iso, u.code"
-        );
+        let sql =
+            format!("{VALUE_COLUMNS} WHERE {cond} ORDER BY e.code, o.code, p.start_date, p.end_date, p.iso, u.code");
         let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(args.is_empty());
         for a in args {
             q = q.bind(a);
@@ -426,17 +379,11 @@ impl Store for SqliteStore {
     }
 
     async fn count_values(&self) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM data_value")
-            .fetch_one(&self.pool)
-            .await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM data_value").fetch_one(&self.pool).await?;
         Ok(n as u64)
     }
 
-    async fn narratives(
-        &self,
-        form: Option<&Code>,
-        period: Option<&Period>,
-    ) -> Result<Vec<Narrative>, StoreError> {
+    async fn narratives(&self, form: Option<&Code>, period: Option<&Period>) -> Result<Vec<Narrative>, StoreError> {
         const P: &str = "narrative";
         let rows = sqlx::query(
             "SELECT n.form, p.iso, u.code, n.section, n.body FROM narrative n \
@@ -462,11 +409,7 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn submissions(
-        &self,
-        form: Option<&Code>,
-        periods: &[Period],
-    ) -> Result<Vec<Submission>, StoreError> {
+    async fn submissions(&self, form: Option<&Code>, periods: &[Period]) -> Result<Vec<Submission>, StoreError> {
         const P: &str = "submission";
         let mut next = 2;
         let period_cond = if periods.is_empty() {
@@ -480,9 +423,7 @@ impl Store for SqliteStore {
              WHERE ($1 IS NULL OR s.form = $1){period_cond} \
              ORDER BY s.form, p.start_date, p.end_date, p.iso, u.code"
         );
-        let mut q = sqlx::query(AssertSqlSafe(sql))
-            .persistent(periods.is_empty())
-            .bind(form.map(|c| c.as_str()));
+        let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(periods.is_empty()).bind(form.map(|c| c.as_str()));
         for p in periods {
             q = q.bind(p.to_string());
         }
@@ -528,15 +469,9 @@ enum KeyTable {
 impl KeyTable {
     fn insert_sql(self) -> &'static str {
         match self {
-            KeyTable::Unit => {
-                "INSERT INTO org_unit (code) VALUES ($1) ON CONFLICT (code) DO NOTHING"
-            }
-            KeyTable::Element => {
-                "INSERT INTO data_element (code) VALUES ($1) ON CONFLICT (code) DO NOTHING"
-            }
-            KeyTable::Option => {
-                "INSERT INTO value_option (code) VALUES ($1) ON CONFLICT (code) DO NOTHING"
-            }
+            KeyTable::Unit => "INSERT INTO org_unit (code) VALUES ($1) ON CONFLICT (code) DO NOTHING",
+            KeyTable::Element => "INSERT INTO data_element (code) VALUES ($1) ON CONFLICT (code) DO NOTHING",
+            KeyTable::Option => "INSERT INTO value_option (code) VALUES ($1) ON CONFLICT (code) DO NOTHING",
         }
     }
     fn select_sql(self) -> &'static str {
@@ -571,10 +506,7 @@ async fn code_id(
     let id = match select().fetch_optional(&mut **tx).await? {
         Some(id) => id,
         None => {
-            sqlx::query(table.insert_sql())
-                .bind(code)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(table.insert_sql()).bind(code).execute(&mut **tx).await?;
             select().fetch_one(&mut **tx).await?
         }
     };
@@ -591,8 +523,7 @@ async fn period_id(
         return Ok(id);
     }
     let iso = period.to_string();
-    let select =
-        || sqlx::query_scalar::<_, i32>("SELECT id FROM period WHERE iso = $1").bind(iso.as_str());
+    let select = || sqlx::query_scalar::<_, i32>("SELECT id FROM period WHERE iso = $1").bind(iso.as_str());
     let id = match select().fetch_optional(&mut **tx).await? {
         Some(id) => id,
         None => {
@@ -615,37 +546,17 @@ async fn period_id(
 
 impl SqliteTx {
     async fn unit_id(&mut self, code: &Code) -> Result<i32, StoreError> {
-        code_id(
-            &mut self.tx,
-            &mut self.ids.units,
-            KeyTable::Unit,
-            code.as_str(),
-        )
-        .await
+        code_id(&mut self.tx, &mut self.ids.units, KeyTable::Unit, code.as_str()).await
     }
     async fn period_id(&mut self, p: &Period) -> Result<i32, StoreError> {
         period_id(&mut self.tx, &mut self.ids.periods, p).await
     }
 
     async fn value_key(&mut self, v: &DataValue) -> Result<ValueKey, StoreError> {
-        let e = code_id(
-            &mut self.tx,
-            &mut self.ids.elements,
-            KeyTable::Element,
-            v.element.as_str(),
-        )
-        .await?;
+        let e = code_id(&mut self.tx, &mut self.ids.elements, KeyTable::Element, v.element.as_str()).await?;
         let o = match &v.option {
             None => 0,
-            Some(o) => {
-                code_id(
-                    &mut self.tx,
-                    &mut self.ids.options,
-                    KeyTable::Option,
-                    o.as_str(),
-                )
-                .await?
-            }
+            Some(o) => code_id(&mut self.tx, &mut self.ids.options, KeyTable::Option, o.as_str()).await?,
         };
         let p = self.period_id(&v.period).await?;
         let u = self.unit_id(&v.unit).await?;
@@ -672,22 +583,13 @@ impl SqliteTx {
         }
         let mut rows = q.fetch(&mut *self.tx);
         while let Some(row) = rows.try_next().await? {
-            let key: ValueKey = (
-                row.try_get(0)?,
-                row.try_get(1)?,
-                row.try_get(2)?,
-                row.try_get(3)?,
-            );
+            let key: ValueKey = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
             found.insert(key, (row.try_get(4)?, row.try_get(5)?));
         }
         Ok(found)
     }
 
-    async fn upsert_values(
-        &mut self,
-        rows: &[(ValueKey, &DataValue)],
-        now: &str,
-    ) -> Result<(), StoreError> {
+    async fn upsert_values(&mut self, rows: &[(ValueKey, &DataValue)], now: &str) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());
         }
@@ -699,10 +601,7 @@ impl SqliteTx {
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for &((e, o, p, u), v) in rows {
-            let updated = v
-                .updated_at
-                .map(time_text)
-                .unwrap_or_else(|| now.to_string());
+            let updated = v.updated_at.map(time_text).unwrap_or_else(|| now.to_string());
             q = q
                 .bind(e)
                 .bind(o)
@@ -721,25 +620,16 @@ impl SqliteTx {
 
 #[async_trait]
 impl StoreTx for SqliteTx {
-    async fn save_metadata(
-        &mut self,
-        meta: &Metadata,
-        mode: MetadataMode,
-    ) -> Result<Counts, StoreError> {
+    async fn save_metadata(&mut self, meta: &Metadata, mode: MetadataMode) -> Result<Counts, StoreError> {
         let docs = documents(meta)?;
         let now = now_text();
         let mut stored: HashMap<(String, String), (i64, String)> = HashMap::new();
         let mut next_position: HashMap<String, i64> = HashMap::new();
         {
-            let mut rows = sqlx::query("SELECT kind, code, position, body FROM metadata_object")
-                .fetch(&mut *self.tx);
+            let mut rows = sqlx::query("SELECT kind, code, position, body FROM metadata_object").fetch(&mut *self.tx);
             while let Some(row) = rows.try_next().await? {
-                let (kind, code, position, body): (String, String, i64, String) = (
-                    row.try_get(0)?,
-                    row.try_get(1)?,
-                    row.try_get(2)?,
-                    row.try_get(3)?,
-                );
+                let (kind, code, position, body): (String, String, i64, String) =
+                    (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
                 let n = next_position.entry(kind.clone()).or_insert(0);
                 *n = (*n).max(position + 1);
                 stored.insert((kind, code), (position, body));
@@ -815,9 +705,7 @@ impl StoreTx for SqliteTx {
                     .await?;
             }
             (None, MetadataMode::Replace) => {
-                sqlx::query("DELETE FROM setting WHERE key = 'name'")
-                    .execute(&mut *self.tx)
-                    .await?;
+                sqlx::query("DELETE FROM setting WHERE key = 'name'").execute(&mut *self.tx).await?;
             }
             (None, MetadataMode::Merge) => {}
         }
@@ -843,15 +731,11 @@ impl StoreTx for SqliteTx {
             for (v, &key) in chunk.iter().zip(&keys) {
                 let current = match pending.get(&key) {
                     Some(&i) => Some((writes[i].1.value.as_str(), writes[i].1.comment.as_deref())),
-                    None => stored
-                        .get(&key)
-                        .map(|(val, com)| (val.as_str(), com.as_deref())),
+                    None => stored.get(&key).map(|(val, com)| (val.as_str(), com.as_deref())),
                 };
                 let outcome = match current {
                     None => PutOutcome::Imported,
-                    Some((val, com)) if val == v.value && com == v.comment.as_deref() => {
-                        PutOutcome::Unchanged
-                    }
+                    Some((val, com)) if val == v.value && com == v.comment.as_deref() => PutOutcome::Unchanged,
                     Some(_) => PutOutcome::Updated,
                 };
                 if outcome != PutOutcome::Unchanged {
@@ -872,10 +756,7 @@ impl StoreTx for SqliteTx {
 
     async fn delete_values(&mut self, filter: &ValueFilter) -> Result<u64, StoreError> {
         let (cond, args) = filter_sql(filter);
-        let mut q = sqlx::query(AssertSqlSafe(format!(
-            "DELETE FROM data_value WHERE {cond}"
-        )))
-        .persistent(false);
+        let mut q = sqlx::query(AssertSqlSafe(format!("DELETE FROM data_value WHERE {cond}"))).persistent(false);
         for a in args {
             q = q.bind(a);
         }
@@ -888,13 +769,15 @@ impl StoreTx for SqliteTx {
         for n in items {
             let p = self.period_id(&n.period).await?;
             let u = self.unit_id(&n.unit).await?;
-            let old: Option<String> = sqlx::query_scalar("SELECT body FROM narrative WHERE form = $1 AND period_id = $2 AND unit_id = $3 AND section = $4")
-                .bind(n.form.as_str())
-                .bind(p)
-                .bind(u)
-                .bind(n.section.as_str())
-                .fetch_optional(&mut *self.tx)
-                .await?;
+            let old: Option<String> = sqlx::query_scalar(
+                "SELECT body FROM narrative WHERE form = $1 AND period_id = $2 AND unit_id = $3 AND section = $4",
+            )
+            .bind(n.form.as_str())
+            .bind(p)
+            .bind(u)
+            .bind(n.section.as_str())
+            .fetch_optional(&mut *self.tx)
+            .await?;
             let outcome = match old {
                 None => PutOutcome::Imported,
                 Some(t) if t == n.text => PutOutcome::Unchanged,
@@ -919,10 +802,7 @@ impl StoreTx for SqliteTx {
         Ok(out)
     }
 
-    async fn put_submissions(
-        &mut self,
-        items: &[Submission],
-    ) -> Result<Vec<PutOutcome>, StoreError> {
+    async fn put_submissions(&mut self, items: &[Submission]) -> Result<Vec<PutOutcome>, StoreError> {
         let now = now_text();
         let mut out = Vec::with_capacity(items.len());
         for s in items {
@@ -941,10 +821,7 @@ impl StoreTx for SqliteTx {
                     let (status, old_at, by): (String, Option<String>, Option<String>) =
                         (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
                     let old_at = old_at.map(|t| parse_time(&t, "submission")).transpose()?;
-                    if status == status_text(s.status)
-                        && old_at == s.submitted_at
-                        && by == s.submitted_by
-                    {
+                    if status == status_text(s.status) && old_at == s.submitted_at && by == s.submitted_by {
                         PutOutcome::Unchanged
                     } else {
                         PutOutcome::Updated

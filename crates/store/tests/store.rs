@@ -36,10 +36,7 @@ impl Backend {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("chiso.db");
         let store = SqliteStore::open(&path).await.expect("open sqlite");
-        Backend {
-            store: Box::new(store),
-            place: Place::SqliteFile { path, _dir: dir },
-        }
+        Backend { store: Box::new(store), place: Place::SqliteFile { path, _dir: dir } }
     }
 
     fn store(&self) -> &dyn Store {
@@ -211,14 +208,8 @@ fn august() -> Vec<DataValue> {
         value("HS_DUNG_HAN", "202308", "TINH", "53531"),
         value("HS_TRE_HAN", "202308", "TINH", "629"),
         value("TL_TRE_HAN_BC", "202308", "TINH", "0.01"),
-        with_option(
-            value("HS_TIEP_NHAN", "202308", "TINH", "104220"),
-            "CAP_TINH",
-        ),
-        with_option(
-            value("HS_TIEP_NHAN", "202308", "TINH", "37367"),
-            "CAP_HUYEN",
-        ),
+        with_option(value("HS_TIEP_NHAN", "202308", "TINH", "104220"), "CAP_TINH"),
+        with_option(value("HS_TIEP_NHAN", "202308", "TINH", "37367"), "CAP_HUYEN"),
         with_option(value("HS_TIEP_NHAN", "202308", "TINH", "152083"), "CAP_XA"),
     ]
 }
@@ -238,12 +229,7 @@ async fn save(store: &dyn Store, meta: &Metadata, mode: MetadataMode) -> Counts 
 }
 
 fn counts(imported: u64, updated: u64, unchanged: u64, deleted: u64) -> Counts {
-    Counts {
-        imported,
-        updated,
-        unchanged,
-        deleted,
-    }
+    Counts { imported, updated, unchanged, deleted }
 }
 
 // ---------------------------------------------------------------------------
@@ -253,32 +239,15 @@ fn counts(imported: u64, updated: u64, unchanged: u64, deleted: u64) -> Counts {
 async fn metadata_round_trip_is_lossless() {
     each_backend(|b| async move {
         let store = b.store();
-        assert_eq!(
-            store.load_metadata().await.unwrap(),
-            Metadata::default(),
-            "a new store is empty"
-        );
+        assert_eq!(store.load_metadata().await.unwrap(), Metadata::default(), "a new store is empty");
         let meta = province();
-        assert_eq!(
-            save(store, &meta, MetadataMode::Replace).await,
-            counts(OBJECTS_IN_PROVINCE, 0, 0, 0)
-        );
+        assert_eq!(save(store, &meta, MetadataMode::Replace).await, counts(OBJECTS_IN_PROVINCE, 0, 0, 0));
         let back = store.load_metadata().await.unwrap();
         assert_eq!(back, meta);
-        assert_eq!(
-            back.constants[1].value.to_bits(),
-            (0.1f64 + 0.2).to_bits(),
-            "floats to the last bit"
-        );
+        assert_eq!(back.constants[1].value.to_bits(), (0.1f64 + 0.2).to_bits(), "floats to the last bit");
         // Saving the same bundle again changes nothing.
-        assert_eq!(
-            save(store, &meta, MetadataMode::Replace).await,
-            counts(0, 0, OBJECTS_IN_PROVINCE, 0)
-        );
-        assert_eq!(
-            save(store, &meta, MetadataMode::Merge).await,
-            counts(0, 0, OBJECTS_IN_PROVINCE, 0)
-        );
+        assert_eq!(save(store, &meta, MetadataMode::Replace).await, counts(0, 0, OBJECTS_IN_PROVINCE, 0));
+        assert_eq!(save(store, &meta, MetadataMode::Merge).await, counts(0, 0, OBJECTS_IN_PROVINCE, 0));
     })
     .await;
 }
@@ -296,22 +265,12 @@ async fn merge_keeps_other_objects_and_replace_makes_the_store_the_bundle() {
         let mut extra = meta.data_elements[0].clone();
         extra.code = c("HS_TRUC_TUYEN");
         extra.name = "Số hồ sơ trực tuyến".into();
-        let bundle = Metadata {
-            data_elements: vec![extra.clone(), renamed.clone()],
-            ..Metadata::default()
-        };
-        assert_eq!(
-            save(store, &bundle, MetadataMode::Merge).await,
-            counts(1, 1, 0, 0)
-        );
+        let bundle = Metadata { data_elements: vec![extra.clone(), renamed.clone()], ..Metadata::default() };
+        assert_eq!(save(store, &bundle, MetadataMode::Merge).await, counts(1, 1, 0, 0));
         let mut want = meta.clone();
         want.data_elements[1] = renamed;
         want.data_elements.push(extra); // new objects come after the kept ones
-        assert_eq!(
-            store.load_metadata().await.unwrap(),
-            want,
-            "name and other objects kept"
-        );
+        assert_eq!(store.load_metadata().await.unwrap(), want, "name and other objects kept");
 
         // Replace: the store becomes exactly the small bundle, in its order.
         let small = Metadata {
@@ -321,10 +280,7 @@ async fn merge_keeps_other_objects_and_replace_makes_the_store_the_bundle() {
             ..Metadata::default()
         };
         let deleted = OBJECTS_IN_PROVINCE + 1 - 3;
-        assert_eq!(
-            save(store, &small, MetadataMode::Replace).await,
-            counts(0, 2, 1, deleted)
-        );
+        assert_eq!(save(store, &small, MetadataMode::Replace).await, counts(0, 2, 1, deleted));
         assert_eq!(store.load_metadata().await.unwrap(), small);
     })
     .await;
@@ -337,15 +293,9 @@ async fn a_bundle_with_a_code_twice_is_refused_by_kind_and_code() {
         let mut meta = province();
         meta.data_elements.push(meta.data_elements[1].clone());
         let mut tx = store.begin().await.unwrap();
-        let err = tx
-            .save_metadata(&meta, MetadataMode::Replace)
-            .await
-            .unwrap_err();
+        let err = tx.save_metadata(&meta, MetadataMode::Replace).await.unwrap_err();
         assert!(matches!(err, StoreError::Invalid { .. }), "{err:?}");
-        assert!(
-            err.to_string().contains("data_element[HS_GIAI_QUYET]"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("data_element[HS_GIAI_QUYET]"), "{err}");
     })
     .await;
 }
@@ -373,43 +323,20 @@ async fn put_values_says_imported_then_unchanged_then_updated() {
         assert_eq!(put(store, &fixed).await, want);
 
         let mut stored = unstamped(store.values(&ValueFilter::default()).await.unwrap());
-        let tl = stored
-            .iter()
-            .find(|v| v.element.as_str() == "TL_TRE_HAN_BC")
-            .unwrap();
+        let tl = stored.iter().find(|v| v.element.as_str() == "TL_TRE_HAN_BC").unwrap();
         assert_eq!(tl.value, "1.08");
-        let late = stored
-            .iter()
-            .find(|v| v.element.as_str() == "HS_TRE_HAN")
-            .unwrap();
+        let late = stored.iter().find(|v| v.element.as_str() == "HS_TRE_HAN").unwrap();
         assert_eq!(late.comment.as_deref(), Some("Đã rà soát lại"));
-        let resolved = stored
-            .iter()
-            .find(|v| v.element.as_str() == "HS_GIAI_QUYET")
-            .unwrap();
+        let resolved = stored.iter().find(|v| v.element.as_str() == "HS_GIAI_QUYET").unwrap();
         assert_eq!(resolved.value, "58109");
-        assert_eq!(
-            resolved.stored_by, None,
-            "an unchanged value is not rewritten"
-        );
+        assert_eq!(resolved.stored_by, None, "an unchanged value is not rewritten");
         assert_eq!(store.count_values().await.unwrap(), n as u64);
 
         // The same cell twice in one batch: the second is compared with the first.
-        let twice = vec![
-            value("HS_GIAI_QUYET", "202309", "TINH", "60000"),
-            value("HS_GIAI_QUYET", "202309", "TINH", "60123"),
-        ];
-        assert_eq!(
-            put(store, &twice).await,
-            vec![PutOutcome::Imported, PutOutcome::Updated]
-        );
-        stored = store
-            .values(&ValueFilter {
-                periods: vec![p("202309")],
-                ..ValueFilter::default()
-            })
-            .await
-            .unwrap();
+        let twice =
+            vec![value("HS_GIAI_QUYET", "202309", "TINH", "60000"), value("HS_GIAI_QUYET", "202309", "TINH", "60123")];
+        assert_eq!(put(store, &twice).await, vec![PutOutcome::Imported, PutOutcome::Updated]);
+        stored = store.values(&ValueFilter { periods: vec![p("202309")], ..ValueFilter::default() }).await.unwrap();
         assert_eq!(stored.len(), 1);
         assert_eq!(stored[0].value, "60123");
     })
@@ -425,30 +352,13 @@ async fn values_round_trip_with_their_stamps() {
         v.comment = Some("Số liệu từ Hệ thống thông tin giải quyết TTHC".into());
         v.updated_at = Some(at("2023-08-14T16:45:03.250"));
         put(store, std::slice::from_ref(&v)).await;
-        assert_eq!(
-            store.values(&ValueFilter::default()).await.unwrap(),
-            vec![v.clone()]
-        );
+        assert_eq!(store.values(&ValueFilter::default()).await.unwrap(), vec![v.clone()]);
 
         // Without a stamp the store puts the time of writing.
         let before = chrono::Local::now().naive_local() - chrono::Duration::seconds(1);
-        put(
-            store,
-            &[value("HS_GIAI_QUYET", "202309", "X_DONG_LOC", "298")],
-        )
-        .await;
-        let got = store
-            .values(&ValueFilter {
-                periods: vec![p("202309")],
-                ..ValueFilter::default()
-            })
-            .await
-            .unwrap();
-        assert!(
-            got[0].updated_at.unwrap() >= before,
-            "{:?}",
-            got[0].updated_at
-        );
+        put(store, &[value("HS_GIAI_QUYET", "202309", "X_DONG_LOC", "298")]).await;
+        let got = store.values(&ValueFilter { periods: vec![p("202309")], ..ValueFilter::default() }).await.unwrap();
+        assert!(got[0].updated_at.unwrap() >= before, "{:?}", got[0].updated_at);
     })
     .await;
 }
@@ -466,13 +376,9 @@ async fn a_rolled_back_or_dropped_transaction_leaves_nothing() {
         };
 
         let mut tx = store.begin().await.unwrap();
-        tx.save_metadata(&province(), MetadataMode::Replace)
-            .await
-            .unwrap();
+        tx.save_metadata(&province(), MetadataMode::Replace).await.unwrap();
         tx.put_values(&august()).await.unwrap();
-        tx.put_narratives(std::slice::from_ref(&narrative))
-            .await
-            .unwrap();
+        tx.put_narratives(std::slice::from_ref(&narrative)).await.unwrap();
         // Readers do not see a transaction that is still open.
         assert_eq!(store.count_values().await.unwrap(), 0);
         assert_eq!(store.load_metadata().await.unwrap(), Metadata::default());
@@ -484,19 +390,14 @@ async fn a_rolled_back_or_dropped_transaction_leaves_nothing() {
         {
             let mut tx = store.begin().await.unwrap();
             tx.put_values(&august()).await.unwrap();
-            tx.save_metadata(&province(), MetadataMode::Merge)
-                .await
-                .unwrap();
+            tx.save_metadata(&province(), MetadataMode::Merge).await.unwrap();
             // dropped here without commit
         }
         assert_eq!(store.count_values().await.unwrap(), 0);
         assert_eq!(store.load_metadata().await.unwrap(), Metadata::default());
 
         // And the store still takes a committed write afterwards.
-        assert_eq!(
-            put(store, &august()).await,
-            vec![PutOutcome::Imported; august().len()]
-        );
+        assert_eq!(put(store, &august()).await, vec![PutOutcome::Imported; august().len()]);
     })
     .await;
 }
@@ -518,22 +419,13 @@ async fn a_second_writer_waits_for_the_first() {
             async {
                 let mut second = store.begin().await.unwrap();
                 let began = Instant::now();
-                assert_eq!(
-                    second.put_values(&september).await.unwrap(),
-                    [PutOutcome::Imported]
-                );
+                assert_eq!(second.put_values(&september).await.unwrap(), [PutOutcome::Imported]);
                 second.commit().await.unwrap();
                 began
             }
         );
-        assert!(
-            second_began - start >= pause,
-            "the second transaction began once the first ended"
-        );
-        assert_eq!(
-            store.count_values().await.unwrap(),
-            august().len() as u64 + 1
-        );
+        assert!(second_began - start >= pause, "the second transaction began once the first ended");
+        assert_eq!(store.count_values().await.unwrap(), august().len() as u64 + 1);
     })
     .await;
 }
@@ -544,35 +436,14 @@ fn year_of_figures() -> Vec<DataValue> {
     let mut vs = Vec::new();
     for (unit, base) in [("TINH", 58000), ("X_DONG_LOC", 300), ("X_THIEN_LOC", 120)] {
         for month in ["202307", "202308", "202309"] {
-            vs.push(value(
-                "HS_GIAI_QUYET",
-                month,
-                unit,
-                &(base + month[4..].parse::<i32>().unwrap()).to_string(),
-            ));
+            vs.push(value("HS_GIAI_QUYET", month, unit, &(base + month[4..].parse::<i32>().unwrap()).to_string()));
         }
-        vs.push(value(
-            "HS_GIAI_QUYET",
-            "2023Q3",
-            unit,
-            &(3 * base + 24).to_string(),
-        ));
-        vs.push(value(
-            "HS_GIAI_QUYET",
-            "2023",
-            unit,
-            &(12 * base).to_string(),
-        ));
+        vs.push(value("HS_GIAI_QUYET", "2023Q3", unit, &(3 * base + 24).to_string()));
+        vs.push(value("HS_GIAI_QUYET", "2023", unit, &(12 * base).to_string()));
         vs.push(value("HS_TRE_HAN", "202308", unit, "7"));
     }
-    vs.push(with_option(
-        value("HS_TIEP_NHAN", "202308", "TINH", "152083"),
-        "CAP_XA",
-    ));
-    vs.push(with_option(
-        value("HS_TIEP_NHAN", "202308", "TINH", "104220"),
-        "CAP_TINH",
-    ));
+    vs.push(with_option(value("HS_TIEP_NHAN", "202308", "TINH", "152083"), "CAP_XA"));
+    vs.push(with_option(value("HS_TIEP_NHAN", "202308", "TINH", "104220"), "CAP_TINH"));
     vs.push(value("HS_TIEP_NHAN", "202308", "TINH", "293670"));
     vs
 }
@@ -584,10 +455,7 @@ fn keys(values: &[DataValue]) -> Vec<String> {
             format!(
                 "{}{} {} {}",
                 v.element,
-                v.option
-                    .as_ref()
-                    .map(|o| format!(".{o}"))
-                    .unwrap_or_default(),
+                v.option.as_ref().map(|o| format!(".{o}")).unwrap_or_default(),
                 v.period,
                 v.unit
             )
@@ -634,16 +502,9 @@ async fn filters_are_anded_and_results_ordered() {
 
         let communes = vec![c("X_DONG_LOC"), c("X_THIEN_LOC")];
         assert_eq!(
-            got(ValueFilter {
-                elements: vec![c("HS_TRE_HAN")],
-                units: communes.clone(),
-                ..ValueFilter::default()
-            })
-            .await,
-            [
-                "HS_TRE_HAN 202308 X_DONG_LOC",
-                "HS_TRE_HAN 202308 X_THIEN_LOC"
-            ]
+            got(ValueFilter { elements: vec![c("HS_TRE_HAN")], units: communes.clone(), ..ValueFilter::default() })
+                .await,
+            ["HS_TRE_HAN 202308 X_DONG_LOC", "HS_TRE_HAN 202308 X_THIEN_LOC"]
         );
         assert_eq!(
             got(ValueFilter {
@@ -652,11 +513,7 @@ async fn filters_are_anded_and_results_ordered() {
                 ..ValueFilter::default()
             })
             .await,
-            [
-                "HS_GIAI_QUYET 2023 X_THIEN_LOC",
-                "HS_GIAI_QUYET 202308 X_THIEN_LOC",
-                "HS_TRE_HAN 202308 X_THIEN_LOC"
-            ]
+            ["HS_GIAI_QUYET 2023 X_THIEN_LOC", "HS_GIAI_QUYET 202308 X_THIEN_LOC", "HS_TRE_HAN 202308 X_THIEN_LOC"]
         );
         // Within the third quarter: its months and the quarter, not the year.
         let q3 = Some((d(2023, 7, 1), d(2023, 9, 30)));
@@ -676,58 +533,27 @@ async fn filters_are_anded_and_results_ordered() {
             ]
         );
         assert_eq!(
-            got(ValueFilter {
-                between: Some((d(2023, 8, 1), d(2023, 8, 31))),
-                ..ValueFilter::default()
-            })
-            .await
-            .len(),
+            got(ValueFilter { between: Some((d(2023, 8, 1), d(2023, 8, 31))), ..ValueFilter::default() }).await.len(),
             3 + 3 + 3
         );
-        assert!(
-            got(ValueFilter {
-                elements: vec![c("KHONG_CO")],
-                ..ValueFilter::default()
-            })
-            .await
-            .is_empty()
-        );
-        assert!(
-            got(ValueFilter {
-                periods: vec![p("2022")],
-                ..ValueFilter::default()
-            })
-            .await
-            .is_empty()
-        );
+        assert!(got(ValueFilter { elements: vec![c("KHONG_CO")], ..ValueFilter::default() }).await.is_empty());
+        assert!(got(ValueFilter { periods: vec![p("2022")], ..ValueFilter::default() }).await.is_empty());
 
         // Streaming sees the same rows in the same order.
         let mut streamed = Vec::new();
-        let n = store
-            .for_each_value(&ValueFilter::default(), &mut |v| streamed.push(v))
-            .await
-            .unwrap();
+        let n = store.for_each_value(&ValueFilter::default(), &mut |v| streamed.push(v)).await.unwrap();
         assert_eq!(n as usize, all.len());
         assert_eq!(keys(&streamed), everything);
 
         // Deleting uses the same filter.
         let mut tx = store.begin().await.unwrap();
-        let gone = tx
-            .delete_values(&ValueFilter {
-                units: communes,
-                between: q3,
-                ..ValueFilter::default()
-            })
-            .await
-            .unwrap();
+        let gone =
+            tx.delete_values(&ValueFilter { units: communes, between: q3, ..ValueFilter::default() }).await.unwrap();
         assert_eq!(gone, 2 * (3 + 1 + 1));
         tx.commit().await.unwrap();
         assert_eq!(store.count_values().await.unwrap(), all.len() as u64 - gone);
         let mut tx = store.begin().await.unwrap();
-        assert_eq!(
-            tx.delete_values(&ValueFilter::default()).await.unwrap(),
-            all.len() as u64 - gone
-        );
+        assert_eq!(tx.delete_values(&ValueFilter::default()).await.unwrap(), all.len() as u64 - gone);
         tx.commit().await.unwrap();
         assert_eq!(store.count_values().await.unwrap(), 0);
     })
@@ -749,27 +575,16 @@ async fn reopening_keeps_everything() {
             submitted_by: Some("so_khcn".into()),
         };
         let mut tx = b.store().begin().await.unwrap();
-        tx.put_submissions(std::slice::from_ref(&submission))
-            .await
-            .unwrap();
+        tx.put_submissions(std::slice::from_ref(&submission)).await.unwrap();
         tx.commit().await.unwrap();
         let values = b.store().values(&ValueFilter::default()).await.unwrap();
 
         b.reopen().await;
         assert_eq!(b.store().load_metadata().await.unwrap(), meta);
-        assert_eq!(
-            b.store().values(&ValueFilter::default()).await.unwrap(),
-            values
-        );
-        assert_eq!(
-            b.store().submissions(None, &[]).await.unwrap(),
-            vec![submission]
-        );
+        assert_eq!(b.store().values(&ValueFilter::default()).await.unwrap(), values);
+        assert_eq!(b.store().submissions(None, &[]).await.unwrap(), vec![submission]);
         // Ids of codes and periods carry on after a reopen.
-        assert_eq!(
-            put(b.store(), &year_of_figures()).await,
-            vec![PutOutcome::Unchanged; values.len()]
-        );
+        assert_eq!(put(b.store(), &year_of_figures()).await, vec![PutOutcome::Unchanged; values.len()]);
     })
     .await;
 }
@@ -789,76 +604,33 @@ async fn narratives_round_trip() {
             text: text.to_string(),
         };
         let items = vec![
-            n(
-                "202308",
-                "TINH",
-                "KHO_KHAN",
-                "Một số đơn vị, địa phương thực hiện báo cáo chưa kịp thời.",
-            ),
-            n(
-                "202308",
-                "TINH",
-                "KET_QUA",
-                "Giải quyết 58.109 hồ sơ, trong đó 53.531 hồ sơ đúng hạn (92,12%).",
-            ),
-            n(
-                "202307",
-                "X_DONG_LOC",
-                "DE_XUAT",
-                "Đề nghị bổ sung máy tính cho bộ phận một cửa.",
-            ),
+            n("202308", "TINH", "KHO_KHAN", "Một số đơn vị, địa phương thực hiện báo cáo chưa kịp thời."),
+            n("202308", "TINH", "KET_QUA", "Giải quyết 58.109 hồ sơ, trong đó 53.531 hồ sơ đúng hạn (92,12%)."),
+            n("202307", "X_DONG_LOC", "DE_XUAT", "Đề nghị bổ sung máy tính cho bộ phận một cửa."),
         ];
         let mut tx = store.begin().await.unwrap();
-        assert_eq!(
-            tx.put_narratives(&items).await.unwrap(),
-            vec![PutOutcome::Imported; 3]
-        );
+        assert_eq!(tx.put_narratives(&items).await.unwrap(), vec![PutOutcome::Imported; 3]);
         tx.commit().await.unwrap();
 
         // Ordered by form, period, unit, section.
         let all = store.narratives(None, None).await.unwrap();
+        assert_eq!(all, vec![items[2].clone(), items[1].clone(), items[0].clone()]);
         assert_eq!(
-            all,
-            vec![items[2].clone(), items[1].clone(), items[0].clone()]
-        );
-        assert_eq!(
-            store
-                .narratives(Some(&c("BC_THANG")), Some(&p("202308")))
-                .await
-                .unwrap(),
+            store.narratives(Some(&c("BC_THANG")), Some(&p("202308"))).await.unwrap(),
             vec![items[1].clone(), items[0].clone()]
         );
-        assert!(
-            store
-                .narratives(Some(&c("BC_QUY")), None)
-                .await
-                .unwrap()
-                .is_empty()
-        );
-        assert!(
-            store
-                .narratives(None, Some(&p("202309")))
-                .await
-                .unwrap()
-                .is_empty()
-        );
+        assert!(store.narratives(Some(&c("BC_QUY")), None).await.unwrap().is_empty());
+        assert!(store.narratives(None, Some(&p("202309"))).await.unwrap().is_empty());
 
         let mut edited = items.clone();
         edited[0].text.push_str(" Đã nhắc nhở.");
         let mut tx = store.begin().await.unwrap();
         assert_eq!(
             tx.put_narratives(&edited).await.unwrap(),
-            [
-                PutOutcome::Updated,
-                PutOutcome::Unchanged,
-                PutOutcome::Unchanged
-            ]
+            [PutOutcome::Updated, PutOutcome::Unchanged, PutOutcome::Unchanged]
         );
         tx.commit().await.unwrap();
-        assert_eq!(
-            store.narratives(None, Some(&p("202308"))).await.unwrap()[1],
-            edited[0]
-        );
+        assert_eq!(store.narratives(None, Some(&p("202308"))).await.unwrap()[1], edited[0]);
     })
     .await;
 }
@@ -876,73 +648,26 @@ async fn submissions_round_trip() {
             submitted_by: when.map(|_| format!("nguoi_gui_{unit}").to_lowercase()),
         };
         let items = vec![
-            s(
-                "BC_THANG",
-                "202308",
-                "X_THIEN_LOC",
-                SubmissionStatus::Draft,
-                None,
-            ),
-            s(
-                "BC_THANG",
-                "202308",
-                "SO_KHCN",
-                SubmissionStatus::Submitted,
-                Some("2023-08-24T08:30:00"),
-            ),
-            s(
-                "BC_THANG",
-                "202307",
-                "SO_KHCN",
-                SubmissionStatus::Approved,
-                Some("2023-07-20T15:10:42.5"),
-            ),
-            s(
-                "BC_QUY",
-                "2023Q3",
-                "SO_KHCN",
-                SubmissionStatus::Returned,
-                Some("2023-09-06T10:00:00"),
-            ),
+            s("BC_THANG", "202308", "X_THIEN_LOC", SubmissionStatus::Draft, None),
+            s("BC_THANG", "202308", "SO_KHCN", SubmissionStatus::Submitted, Some("2023-08-24T08:30:00")),
+            s("BC_THANG", "202307", "SO_KHCN", SubmissionStatus::Approved, Some("2023-07-20T15:10:42.5")),
+            s("BC_QUY", "2023Q3", "SO_KHCN", SubmissionStatus::Returned, Some("2023-09-06T10:00:00")),
         ];
         let mut tx = store.begin().await.unwrap();
-        assert_eq!(
-            tx.put_submissions(&items).await.unwrap(),
-            vec![PutOutcome::Imported; 4]
-        );
+        assert_eq!(tx.put_submissions(&items).await.unwrap(), vec![PutOutcome::Imported; 4]);
         tx.commit().await.unwrap();
 
         let all = store.submissions(None, &[]).await.unwrap();
+        assert_eq!(all, vec![items[3].clone(), items[2].clone(), items[1].clone(), items[0].clone()]);
         assert_eq!(
-            all,
-            vec![
-                items[3].clone(),
-                items[2].clone(),
-                items[1].clone(),
-                items[0].clone()
-            ]
-        );
-        assert_eq!(
-            store
-                .submissions(Some(&c("BC_THANG")), &[p("202308")])
-                .await
-                .unwrap(),
+            store.submissions(Some(&c("BC_THANG")), &[p("202308")]).await.unwrap(),
             vec![items[1].clone(), items[0].clone()]
         );
         assert_eq!(
-            store
-                .submissions(None, &[p("202307"), p("2023Q3")])
-                .await
-                .unwrap(),
+            store.submissions(None, &[p("202307"), p("2023Q3")]).await.unwrap(),
             vec![items[3].clone(), items[2].clone()]
         );
-        assert_eq!(
-            store
-                .submissions(Some(&c("BC_QUY")), &[p("202308")])
-                .await
-                .unwrap(),
-            vec![]
-        );
+        assert_eq!(store.submissions(Some(&c("BC_QUY")), &[p("202308")]).await.unwrap(), vec![]);
 
         // The commune sends its report; the department's is unchanged.
         let mut sent = items[0].clone();
@@ -950,16 +675,11 @@ async fn submissions_round_trip() {
         sent.submitted_at = Some(at("2023-08-26T07:00:00"));
         let mut tx = store.begin().await.unwrap();
         assert_eq!(
-            tx.put_submissions(&[sent.clone(), items[1].clone()])
-                .await
-                .unwrap(),
+            tx.put_submissions(&[sent.clone(), items[1].clone()]).await.unwrap(),
             [PutOutcome::Updated, PutOutcome::Unchanged]
         );
         tx.commit().await.unwrap();
-        assert_eq!(
-            store.submissions(None, &[p("202308")]).await.unwrap(),
-            vec![items[1].clone(), sent]
-        );
+        assert_eq!(store.submissions(None, &[p("202308")]).await.unwrap(), vec![items[1].clone(), sent]);
     })
     .await;
 }
@@ -1022,15 +742,9 @@ async fn sqlite_in_memory_works_like_a_file() {
     let store = SqliteStore::open_in_memory().await.unwrap();
     let store: &dyn Store = &store;
     save(store, &province(), MetadataMode::Replace).await;
-    assert_eq!(
-        put(store, &august()).await,
-        vec![PutOutcome::Imported; august().len()]
-    );
+    assert_eq!(put(store, &august()).await, vec![PutOutcome::Imported; august().len()]);
     assert_eq!(store.load_metadata().await.unwrap(), province());
-    assert_eq!(
-        unstamped(store.values(&ValueFilter::default()).await.unwrap()).len(),
-        august().len()
-    );
+    assert_eq!(unstamped(store.values(&ValueFilter::default()).await.unwrap()).len(), august().len());
     // Two in-memory stores are two databases.
     let other = SqliteStore::open_in_memory().await.unwrap();
     assert_eq!(other.count_values().await.unwrap(), 0);
@@ -1044,10 +758,7 @@ async fn sqlite_corrupt_metadata_names_kind_and_code() {
     save(&store, &province(), MetadataMode::Replace).await;
     store.close().await;
 
-    let pool =
-        sqlx::SqlitePool::connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(&path))
-            .await
-            .unwrap();
+    let pool = sqlx::SqlitePool::connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(&path)).await.unwrap();
     sqlx::query("UPDATE metadata_object SET body = '{\"code\": \"HS_TRE_HAN\"' WHERE kind = 'data_element' AND code = 'HS_TRE_HAN'")
         .execute(&pool)
         .await
@@ -1057,10 +768,7 @@ async fn sqlite_corrupt_metadata_names_kind_and_code() {
     let store = SqliteStore::open(&path).await.unwrap();
     let err = store.load_metadata().await.unwrap_err();
     assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
-    assert!(
-        err.to_string().contains("data_element[HS_TRE_HAN]"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("data_element[HS_TRE_HAN]"), "{err}");
 }
 
 #[tokio::test]
@@ -1073,9 +781,5 @@ async fn sqlite_open_creates_the_file_and_its_directory_must_exist() {
     // Opening again runs no migration twice.
     let store = SqliteStore::open(&path).await.unwrap();
     assert_eq!(store.count_values().await.unwrap(), 0);
-    assert!(
-        SqliteStore::open(&dir.path().join("khong_co/chiso.db"))
-            .await
-            .is_err()
-    );
+    assert!(SqliteStore::open(&dir.path().join("khong_co/chiso.db")).await.is_err());
 }

@@ -105,11 +105,8 @@ const TET: [(Ymd, Ymd); 7] = [
 ];
 
 /// Swapped days: (weekday off, weekend day worked in exchange).
-const SWAPS: [(Ymd, Ymd); 3] = [
-    ((2024, 4, 29), (2024, 5, 4)),
-    ((2025, 1, 31), (2025, 2, 8)),
-    ((2025, 5, 2), (2025, 4, 26)),
-];
+const SWAPS: [(Ymd, Ymd); 3] =
+    [((2024, 4, 29), (2024, 5, 4)), ((2025, 1, 31), (2025, 2, 8)), ((2025, 5, 2), (2025, 4, 26))];
 
 fn date((y, m, d): Ymd) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("ngày trong bảng ngày nghỉ")
@@ -137,11 +134,7 @@ impl WorkingCalendar {
                 statutory.push(date((y, m, d)));
             }
             if y >= 2021 {
-                let second = NATIONAL_DAY_SECOND
-                    .iter()
-                    .find(|(yy, _, _)| *yy == y)
-                    .copied()
-                    .unwrap_or((y, 9, 1));
+                let second = NATIONAL_DAY_SECOND.iter().find(|(yy, _, _)| *yy == y).copied().unwrap_or((y, 9, 1));
                 statutory.push(date(second));
             }
         }
@@ -150,8 +143,7 @@ impl WorkingCalendar {
         cal.holidays.extend(statutory.iter().copied());
         for (first, last) in TET {
             let (first, last) = (date(first), date(last));
-            cal.holidays
-                .extend(first.iter_days().take_while(|d| *d <= last));
+            cal.holidays.extend(first.iter_days().take_while(|d| *d <= last));
         }
         for (off, worked) in SWAPS {
             cal.holidays.insert(date(off));
@@ -224,9 +216,7 @@ impl WorkingCalendar {
     pub fn next_working_day_after(&self, date: NaiveDate) -> NaiveDate {
         let mut d = date;
         loop {
-            d = d
-                .checked_add_days(Days::new(1))
-                .expect("ngày ngoài phạm vi lịch");
+            d = d.checked_add_days(Days::new(1)).expect("ngày ngoài phạm vi lịch");
             if self.is_working_day(d) {
                 return d;
             }
@@ -235,11 +225,7 @@ impl WorkingCalendar {
 
     /// Number of working days in `first..=last`.
     pub fn working_days_between(&self, first: NaiveDate, last: NaiveDate) -> u32 {
-        first
-            .iter_days()
-            .take_while(|d| *d <= last)
-            .filter(|d| self.is_working_day(*d))
-            .count() as u32
+        first.iter_days().take_while(|d| *d <= last).filter(|d| self.is_working_day(*d)).count() as u32
     }
 }
 
@@ -256,11 +242,7 @@ mod tests {
         let cal = WorkingCalendar::vietnam();
         // (date, working?, why)
         let cases = [
-            (
-                d(2023, 1, 2),
-                false,
-                "nghỉ bù Tết Dương lịch (1/1/2023 là Chủ nhật)",
-            ),
+            (d(2023, 1, 2), false, "nghỉ bù Tết Dương lịch (1/1/2023 là Chủ nhật)"),
             (d(2023, 1, 3), true, "ngày thường"),
             (d(2023, 1, 20), false, "Tết Quý Mão, 29 Tết"),
             (d(2023, 1, 26), false, "Tết Quý Mão, mùng 5"),
@@ -285,16 +267,8 @@ mod tests {
             (d(2025, 5, 2), false, "hoán đổi"),
             (d(2025, 9, 1), false, "Quốc khánh, ngày liền kề 2025"),
             (d(2026, 2, 16), false, "Tết Bính Ngọ"),
-            (
-                d(2026, 4, 27),
-                false,
-                "nghỉ bù Giỗ Tổ (26/4/2026 là Chủ nhật)",
-            ),
-            (
-                d(2016, 4, 18),
-                false,
-                "nghỉ bù Giỗ Tổ (16/4/2016 là thứ Bảy)",
-            ),
+            (d(2026, 4, 27), false, "nghỉ bù Giỗ Tổ (26/4/2026 là Chủ nhật)"),
+            (d(2016, 4, 18), false, "nghỉ bù Giỗ Tổ (16/4/2016 là thứ Bảy)"),
             (d(2030, 9, 2), false, "Quốc khánh"),
             (d(2040, 4, 20), false, "Giỗ Tổ 2040"),
             (d(2024, 8, 24), false, "thứ Bảy"),
@@ -336,8 +310,7 @@ mod tests {
         assert!(cal.is_working_day(d(2027, 2, 6)));
         let json = serde_json::to_string(&cal).unwrap();
         assert_eq!(serde_json::from_str::<WorkingCalendar>(&json).unwrap(), cal);
-        let tiny: WorkingCalendar =
-            serde_json::from_str(r#"{"holidays": ["2027-02-05"]}"#).unwrap();
+        let tiny: WorkingCalendar = serde_json::from_str(r#"{"holidays": ["2027-02-05"]}"#).unwrap();
         assert!(!tiny.is_working_day(new_day));
     }
 }

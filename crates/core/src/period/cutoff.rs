@@ -8,9 +8,7 @@
 //! to 14/12. A form chooses its [`CutoffRule`] and its [`DueRule`], the
 //! deadline counted from the end of that window.
 
-use super::{
-    Period, PeriodError, PeriodType, WorkingCalendar, days_in_month, first_of_month, month_index,
-};
+use super::{Period, PeriodError, PeriodType, WorkingCalendar, days_in_month, first_of_month, month_index};
 use chrono::{Datelike, Days, NaiveDate};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -54,8 +52,7 @@ impl CutoffRule {
     pub fn window(&self, p: &Period) -> (NaiveDate, NaiveDate) {
         match (self, p.period_type().months()) {
             (CutoffRule::Decree09, Some(_)) => {
-                let first =
-                    first_of_month(month_index(p.start()) - 1).expect("ngày trong phạm vi lịch");
+                let first = first_of_month(month_index(p.start()) - 1).expect("ngày trong phạm vi lịch");
                 let last = first_of_month(month_index(p.end())).expect("ngày trong phạm vi lịch");
                 (first + Days::new(14), last + Days::new(13))
             }
@@ -68,8 +65,7 @@ impl CutoffRule {
     pub fn period_for_date(&self, t: PeriodType, date: NaiveDate) -> Period {
         match (self, t.months()) {
             (CutoffRule::Decree09, Some(_)) if date.day() >= 15 => {
-                let next_month =
-                    first_of_month(month_index(date) + 1).expect("ngày trong phạm vi lịch");
+                let next_month = first_of_month(month_index(date) + 1).expect("ngày trong phạm vi lịch");
                 Period::containing(t, next_month)
             }
             _ => Period::containing(t, date),
@@ -90,9 +86,7 @@ impl FromStr for CutoffRule {
         CutoffRule::ALL
             .into_iter()
             .find(|r| r.name().eq_ignore_ascii_case(t))
-            .ok_or_else(|| PeriodError::InvalidCutoffRule {
-                input: s.to_string(),
-            })
+            .ok_or_else(|| PeriodError::InvalidCutoffRule { input: s.to_string() })
     }
 }
 
@@ -149,26 +143,15 @@ impl fmt::Display for DueRule {
             DueRule::DaysAfter(0) | DueRule::WorkingDaysAfter(0) => f.write_str("ngày cuối kỳ"),
             DueRule::DaysAfter(n) => write!(f, "{n} ngày sau kỳ"),
             DueRule::WorkingDaysAfter(n) => write!(f, "{n} ngày làm việc sau kỳ"),
-            DueRule::DayOfMonth {
-                day,
-                months_after: 0,
-            } => write!(f, "ngày {day} hằng tháng"),
+            DueRule::DayOfMonth { day, months_after: 0 } => write!(f, "ngày {day} hằng tháng"),
             DueRule::DayOfMonth { day, months_after } => {
-                write!(
-                    f,
-                    "ngày {day} của tháng thứ {months_after} sau tháng chốt số liệu"
-                )
+                write!(f, "ngày {day} của tháng thứ {months_after} sau tháng chốt số liệu")
             }
         }
     }
 }
 
-const DUE_FIELDS: &[&str] = &[
-    "days_after",
-    "working_days_after",
-    "day_of_month",
-    "months_after",
-];
+const DUE_FIELDS: &[&str] = &["days_after", "working_days_after", "day_of_month", "months_after"];
 const DUE_HINT: &str = "hạn nộp báo cáo cần đúng một trong days_after, working_days_after, day_of_month \
                         (ví dụ { days_after: 5 }, { working_days_after: 2 }, { day_of_month: 25, months_after: 0 })";
 
@@ -234,10 +217,9 @@ impl<'de> Visitor<'de> for DueRuleVisitor {
         let rule = match (days_after, working_days_after, day_of_month, months_after) {
             (Some(n), None, None, None) if keys == 1 => DueRule::DaysAfter(n),
             (None, Some(n), None, None) if keys == 1 => DueRule::WorkingDaysAfter(n),
-            (None, None, Some(DayOfMonthValue::Day(day)), months) => DueRule::DayOfMonth {
-                day,
-                months_after: months.unwrap_or(0),
-            },
+            (None, None, Some(DayOfMonthValue::Day(day)), months) => {
+                DueRule::DayOfMonth { day, months_after: months.unwrap_or(0) }
+            }
             (None, None, Some(DayOfMonthValue::Full { day, months_after }), None) => {
                 DueRule::DayOfMonth { day, months_after }
             }
@@ -246,9 +228,7 @@ impl<'de> Visitor<'de> for DueRuleVisitor {
         if let DueRule::DayOfMonth { day, .. } = rule
             && !(1..=31).contains(&day)
         {
-            return Err(de::Error::custom(format!(
-                "hạn nộp báo cáo: day_of_month phải từ 1 đến 31, không phải {day}"
-            )));
+            return Err(de::Error::custom(format!("hạn nộp báo cáo: day_of_month phải từ 1 đến 31, không phải {day}")));
         }
         Ok(rule)
     }
@@ -304,10 +284,7 @@ mod tests {
             (PeriodType::Monthly, d(2023, 10, 14), "202310"),
         ];
         for (t, date, want) in cases {
-            assert_eq!(
-                CutoffRule::Decree09.period_for_date(t, date).to_string(),
-                want
-            );
+            assert_eq!(CutoffRule::Decree09.period_for_date(t, date).to_string(), want);
         }
         for rule in CutoffRule::ALL {
             for t in types {
@@ -335,67 +312,15 @@ mod tests {
             (WorkingDaysAfter(0), Decree09, "202304", d(2023, 4, 14)),
             (DaysAfter(0), Decree09, "202310", d(2023, 10, 14)),
             (DaysAfter(5), Calendar, "202310", d(2023, 11, 5)),
-            (
-                DayOfMonth {
-                    day: 25,
-                    months_after: 0,
-                },
-                Decree09,
-                "202310",
-                d(2023, 10, 25),
-            ),
-            (
-                DayOfMonth {
-                    day: 25,
-                    months_after: 1,
-                },
-                Calendar,
-                "202310",
-                d(2023, 11, 25),
-            ),
-            (
-                DayOfMonth {
-                    day: 31,
-                    months_after: 0,
-                },
-                Decree09,
-                "202302",
-                d(2023, 2, 28),
-            ),
-            (
-                DayOfMonth {
-                    day: 31,
-                    months_after: 1,
-                },
-                Calendar,
-                "202401",
-                d(2024, 2, 29),
-            ),
-            (
-                DayOfMonth {
-                    day: 6,
-                    months_after: 0,
-                },
-                Decree09,
-                "2023Q1",
-                d(2023, 3, 6),
-            ),
-            (
-                DayOfMonth {
-                    day: 25,
-                    months_after: 11,
-                },
-                Decree09,
-                "2023",
-                d(2024, 11, 25),
-            ),
+            (DayOfMonth { day: 25, months_after: 0 }, Decree09, "202310", d(2023, 10, 25)),
+            (DayOfMonth { day: 25, months_after: 1 }, Calendar, "202310", d(2023, 11, 25)),
+            (DayOfMonth { day: 31, months_after: 0 }, Decree09, "202302", d(2023, 2, 28)),
+            (DayOfMonth { day: 31, months_after: 1 }, Calendar, "202401", d(2024, 2, 29)),
+            (DayOfMonth { day: 6, months_after: 0 }, Decree09, "2023Q1", d(2023, 3, 6)),
+            (DayOfMonth { day: 25, months_after: 11 }, Decree09, "2023", d(2024, 11, 25)),
         ];
         for (rule, cutoff, id, want) in cases {
-            assert_eq!(
-                rule.due_date(&p(id), cutoff, &cal),
-                want,
-                "{rule} {cutoff} {id}"
-            );
+            assert_eq!(rule.due_date(&p(id), cutoff, &cal), want, "{rule} {cutoff} {id}");
         }
         assert_eq!(p("2023SatW17").end(), d(2023, 4, 28));
     }
@@ -403,29 +328,15 @@ mod tests {
     #[test]
     fn due_rule_text_and_serde() {
         let cases = [
+            (DueRule::DaysAfter(5), "5 ngày sau kỳ", r#"{"days_after":5}"#),
+            (DueRule::WorkingDaysAfter(2), "2 ngày làm việc sau kỳ", r#"{"working_days_after":2}"#),
             (
-                DueRule::DaysAfter(5),
-                "5 ngày sau kỳ",
-                r#"{"days_after":5}"#,
-            ),
-            (
-                DueRule::WorkingDaysAfter(2),
-                "2 ngày làm việc sau kỳ",
-                r#"{"working_days_after":2}"#,
-            ),
-            (
-                DueRule::DayOfMonth {
-                    day: 25,
-                    months_after: 0,
-                },
+                DueRule::DayOfMonth { day: 25, months_after: 0 },
                 "ngày 25 hằng tháng",
                 r#"{"day_of_month":25,"months_after":0}"#,
             ),
             (
-                DueRule::DayOfMonth {
-                    day: 15,
-                    months_after: 1,
-                },
+                DueRule::DayOfMonth { day: 15, months_after: 1 },
                 "ngày 15 của tháng thứ 1 sau tháng chốt số liệu",
                 r#"{"day_of_month":15,"months_after":1}"#,
             ),
@@ -436,41 +347,13 @@ mod tests {
             assert_eq!(serde_json::from_str::<DueRule>(json).unwrap(), rule);
         }
         let accepted = [
-            (
-                r#"{"day_of_month":25,"months_after":0}"#,
-                DueRule::DayOfMonth {
-                    day: 25,
-                    months_after: 0,
-                },
-            ),
-            (
-                r#"{"day_of_month":25}"#,
-                DueRule::DayOfMonth {
-                    day: 25,
-                    months_after: 0,
-                },
-            ),
-            (
-                r#"{"months_after":1,"day_of_month":6}"#,
-                DueRule::DayOfMonth {
-                    day: 6,
-                    months_after: 1,
-                },
-            ),
-            (
-                r#"{"day_of_month":{"day":6}}"#,
-                DueRule::DayOfMonth {
-                    day: 6,
-                    months_after: 0,
-                },
-            ),
+            (r#"{"day_of_month":25,"months_after":0}"#, DueRule::DayOfMonth { day: 25, months_after: 0 }),
+            (r#"{"day_of_month":25}"#, DueRule::DayOfMonth { day: 25, months_after: 0 }),
+            (r#"{"months_after":1,"day_of_month":6}"#, DueRule::DayOfMonth { day: 6, months_after: 1 }),
+            (r#"{"day_of_month":{"day":6}}"#, DueRule::DayOfMonth { day: 6, months_after: 0 }),
         ];
         for (json, rule) in accepted {
-            assert_eq!(
-                serde_json::from_str::<DueRule>(json).unwrap(),
-                rule,
-                "{json}"
-            );
+            assert_eq!(serde_json::from_str::<DueRule>(json).unwrap(), rule, "{json}");
         }
         for json in [
             r#"{"days_after":5,"working_days_after":2}"#,
@@ -483,13 +366,8 @@ mod tests {
         ] {
             assert!(serde_json::from_str::<DueRule>(json).is_err(), "{json}");
         }
-        let err = serde_json::from_str::<DueRule>(r#"{}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("days_after, working_days_after, day_of_month"),
-            "{err}"
-        );
+        let err = serde_json::from_str::<DueRule>(r#"{}"#).unwrap_err().to_string();
+        assert!(err.contains("days_after, working_days_after, day_of_month"), "{err}");
     }
 
     #[test]

@@ -50,11 +50,7 @@ impl Period {
         match self.period_type() {
             PeriodType::Yearly => format!("Năm {y}"),
             PeriodType::SixMonthly => {
-                let half = if self.index_in_year() == 1 {
-                    "đầu"
-                } else {
-                    "cuối"
-                };
+                let half = if self.index_in_year() == 1 { "đầu" } else { "cuối" };
                 format!("6 tháng {half} năm {y}")
             }
             PeriodType::Quarterly => {
@@ -64,24 +60,9 @@ impl Period {
             PeriodType::Weekly(_) => {
                 let w = self.index_in_year();
                 if s.year() == e.year() {
-                    format!(
-                        "Tuần {w} ({}/{}–{}/{}/{})",
-                        s.day(),
-                        s.month(),
-                        e.day(),
-                        e.month(),
-                        e.year()
-                    )
+                    format!("Tuần {w} ({}/{}–{}/{}/{})", s.day(), s.month(), e.day(), e.month(), e.year())
                 } else {
-                    format!(
-                        "Tuần {w} ({}/{}/{}–{}/{}/{})",
-                        s.day(),
-                        s.month(),
-                        s.year(),
-                        e.day(),
-                        e.month(),
-                        e.year()
-                    )
+                    format!("Tuần {w} ({}/{}/{}–{}/{}/{})", s.day(), s.month(), s.year(), e.day(), e.month(), e.year())
                 }
             }
             PeriodType::Daily => format!("Ngày {}/{}/{}", s.day(), s.month(), s.year()),
@@ -96,11 +77,7 @@ impl Period {
         match self.period_type() {
             PeriodType::Yearly => format!("{y}"),
             PeriodType::SixMonthly => {
-                let months = if self.index_in_year() == 1 {
-                    "January–June"
-                } else {
-                    "July–December"
-                };
+                let months = if self.index_in_year() == 1 { "January–June" } else { "July–December" };
                 format!("{months} {y}")
             }
             PeriodType::Quarterly => format!("Q{} {y}", self.index_in_year()),
@@ -109,20 +86,9 @@ impl Period {
                 let w = self.index_in_year();
                 let (sm, em) = (month_en_short(s), month_en_short(e));
                 if s.year() == e.year() {
-                    format!(
-                        "Week {w} ({} {sm} – {} {em} {})",
-                        s.day(),
-                        e.day(),
-                        e.year()
-                    )
+                    format!("Week {w} ({} {sm} – {} {em} {})", s.day(), e.day(), e.year())
                 } else {
-                    format!(
-                        "Week {w} ({} {sm} {} – {} {em} {})",
-                        s.day(),
-                        s.year(),
-                        e.day(),
-                        e.year()
-                    )
+                    format!("Week {w} ({} {sm} {} – {} {em} {})", s.day(), s.year(), e.day(), e.year())
                 }
             }
             PeriodType::Daily => format!("{} {} {}", s.day(), month_en_short(s), s.year()),

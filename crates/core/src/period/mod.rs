@@ -76,13 +76,8 @@ pub enum WeekStart {
 }
 
 impl WeekStart {
-    pub const ALL: [WeekStart; 5] = [
-        WeekStart::Monday,
-        WeekStart::Wednesday,
-        WeekStart::Thursday,
-        WeekStart::Saturday,
-        WeekStart::Sunday,
-    ];
+    pub const ALL: [WeekStart; 5] =
+        [WeekStart::Monday, WeekStart::Wednesday, WeekStart::Thursday, WeekStart::Saturday, WeekStart::Sunday];
 
     pub fn weekday(self) -> Weekday {
         match self {
@@ -232,13 +227,12 @@ impl FromStr for PeriodType {
     type Err = PeriodError;
     fn from_str(s: &str) -> Result<Self, PeriodError> {
         let t = s.trim();
-        PeriodType::ALL
-            .into_iter()
-            .find(|p| p.name().eq_ignore_ascii_case(t))
-            .ok_or_else(|| PeriodError::InvalidPeriodType {
+        PeriodType::ALL.into_iter().find(|p| p.name().eq_ignore_ascii_case(t)).ok_or_else(|| {
+            PeriodError::InvalidPeriodType {
                 input: s.to_string(),
                 accepted: PeriodType::ALL.map(PeriodType::name).join(", "),
-            })
+            }
+        })
     }
 }
 
@@ -258,10 +252,7 @@ pub enum PeriodError {
 }
 
 fn invalid(input: impl Into<String>, reason: impl Into<String>) -> PeriodError {
-    PeriodError::InvalidPeriod {
-        input: input.into(),
-        reason: reason.into(),
-    }
+    PeriodError::InvalidPeriod { input: input.into(), reason: reason.into() }
 }
 
 const FORMAT_HINT: &str = "không đúng định dạng mã kỳ DHIS2; ví dụ: 2023, 2023S1, 2023Q3, 202310, \
@@ -269,11 +260,7 @@ const FORMAT_HINT: &str = "không đúng định dạng mã kỳ DHIS2; ví dụ
 const YEAR_HINT: &str = "năm phải từ 0001 đến 9999";
 
 fn check_year(input: impl FnOnce() -> String, year: i32) -> Result<(), PeriodError> {
-    if (MIN_YEAR..=MAX_YEAR).contains(&year) {
-        Ok(())
-    } else {
-        Err(invalid(input(), YEAR_HINT))
-    }
+    if (MIN_YEAR..=MAX_YEAR).contains(&year) { Ok(()) } else { Err(invalid(input(), YEAR_HINT)) }
 }
 
 /// A reporting period: a day, a week (of one of the five week starts), a
@@ -331,11 +318,7 @@ impl Period {
     fn week_from_start(ws: WeekStart, start: NaiveDate) -> Option<Period> {
         debug_assert_eq!(start.weekday(), ws.weekday());
         let end = start.checked_add_days(Days::new(6))?;
-        Some(Period {
-            start,
-            end,
-            kind: PeriodType::Weekly(ws),
-        })
+        Some(Period { start, end, kind: PeriodType::Weekly(ws) })
     }
 
     /// The year `y` (0001–9999).
@@ -387,10 +370,7 @@ impl Period {
         if !(1..=weeks).contains(&w) {
             return Err(invalid(
                 input(),
-                format!(
-                    "tuần phải từ 1 đến {weeks} trong năm {year}, với tuần bắt đầu từ {}",
-                    ws.label_vi()
-                ),
+                format!("tuần phải từ 1 đến {weeks} trong năm {year}, với tuần bắt đầu từ {}", ws.label_vi()),
             ));
         }
         let start = ws.week1_start(year) + Days::new(u64::from(w - 1) * 7);
@@ -399,11 +379,7 @@ impl Period {
 
     /// The day `date`. Identifiers exist for years 0001–9999 only.
     pub fn day(date: NaiveDate) -> Period {
-        Period {
-            start: date,
-            end: date,
-            kind: PeriodType::Daily,
-        }
+        Period { start: date, end: date, kind: PeriodType::Daily }
     }
 
     /// The period of type `t` that contains `date`.
@@ -498,14 +474,9 @@ impl Period {
     /// outside chrono's date range.
     pub fn checked_offset(&self, n: i32) -> Option<Period> {
         match self.kind {
-            PeriodType::Daily => self
-                .start
-                .checked_add_signed(Duration::try_days(i64::from(n))?)
-                .map(Period::day),
+            PeriodType::Daily => self.start.checked_add_signed(Duration::try_days(i64::from(n))?).map(Period::day),
             PeriodType::Weekly(ws) => {
-                let start = self
-                    .start
-                    .checked_add_signed(Duration::try_days(i64::from(n) * 7)?)?;
+                let start = self.start.checked_add_signed(Duration::try_days(i64::from(n) * 7)?)?;
                 Period::week_from_start(ws, start)
             }
             t => {
@@ -520,8 +491,7 @@ impl Period {
     /// Panics only when leaving chrono's date range (about ±262 000 years).
     /// Identifiers exist for years 0001–9999 only.
     pub fn offset(&self, n: i32) -> Period {
-        self.checked_offset(n)
-            .expect("kỳ báo cáo ngoài phạm vi lịch")
+        self.checked_offset(n).expect("kỳ báo cáo ngoài phạm vi lịch")
     }
 
     pub fn next(&self) -> Period {
@@ -540,9 +510,7 @@ impl Period {
         match self.kind {
             PeriodType::Daily => {
                 let d = self.start;
-                let prev = d
-                    .with_year(d.year() - 1)
-                    .or_else(|| NaiveDate::from_ymd_opt(d.year() - 1, 2, 28));
+                let prev = d.with_year(d.year() - 1).or_else(|| NaiveDate::from_ymd_opt(d.year() - 1, 2, 28));
                 Period::day(prev.expect("ngày ngoài phạm vi lịch"))
             }
             PeriodType::Weekly(ws) => {
@@ -560,6 +528,17 @@ impl Period {
     /// Whether `other` falls in `self`: its dates lie within self's, except
     /// that a week falls in a month, quarter, half-year or year when its 4th
     /// day does (see the module documentation). A period falls in itself.
+    /// Whether the period falls in the date span `start..=end` by the same
+    /// rule as [`Period::contains`]: a week when its 4th day does, any other
+    /// period when all its days do ("the year so far" is such a span).
+    pub fn falls_within(&self, start: NaiveDate, end: NaiveDate) -> bool {
+        if self.kind.is_weekly() {
+            (start..=end).contains(&self.fourth_day())
+        } else {
+            start <= self.start && self.end <= end
+        }
+    }
+
     pub fn contains(&self, other: &Period) -> bool {
         if other.kind.is_weekly() && self.kind.months().is_some() {
             self.contains_date(other.fourth_day())
@@ -640,9 +619,7 @@ fn parse_period(input: &str) -> Result<Period, PeriodError> {
     let s = input.trim();
     let bad = |reason: &str| invalid(input, reason);
     if s.is_empty() {
-        return Err(bad(
-            "chuỗi rỗng; ví dụ hợp lệ: 2023, 2023Q3, 202310, 2024W35",
-        ));
+        return Err(bad("chuỗi rỗng; ví dụ hợp lệ: 2023, 2023Q3, 202310, 2024W35"));
     }
     if !s.is_ascii() || s.len() < 4 || !s.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
         return Err(bad(FORMAT_HINT));
@@ -668,16 +645,12 @@ fn parse_period(input: &str) -> Result<Period, PeriodError> {
                 }
                 NaiveDate::from_ymd_opt(year, m, d)
                     .map(Period::day)
-                    .ok_or_else(|| {
-                        bad(&format!("ngày {d:02}/{m:02}/{year:04} không có trong lịch"))
-                    })
+                    .ok_or_else(|| bad(&format!("ngày {d:02}/{m:02}/{year:04} không có trong lịch")))
             }
             _ => Err(bad(FORMAT_HINT)),
         };
     }
-    let letters_end = rest
-        .find(|c: char| c.is_ascii_digit())
-        .unwrap_or(rest.len());
+    let letters_end = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
     let (letters, digits) = rest.split_at(letters_end);
     if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad(FORMAT_HINT));
@@ -770,88 +743,18 @@ mod tests {
 
     type Ymd = (i32, u32, u32);
     /// identifier, type, first day, last day, label_vi, label_en.
-    type Case = (
-        &'static str,
-        PeriodType,
-        Ymd,
-        Ymd,
-        &'static str,
-        &'static str,
-    );
+    type Case = (&'static str, PeriodType, Ymd, Ymd, &'static str, &'static str);
 
     const CASES: &[Case] = &[
-        (
-            "2023",
-            PeriodType::Yearly,
-            (2023, 1, 1),
-            (2023, 12, 31),
-            "Năm 2023",
-            "2023",
-        ),
-        (
-            "2023S1",
-            PeriodType::SixMonthly,
-            (2023, 1, 1),
-            (2023, 6, 30),
-            "6 tháng đầu năm 2023",
-            "January–June 2023",
-        ),
-        (
-            "2023S2",
-            PeriodType::SixMonthly,
-            (2023, 7, 1),
-            (2023, 12, 31),
-            "6 tháng cuối năm 2023",
-            "July–December 2023",
-        ),
-        (
-            "2023Q1",
-            PeriodType::Quarterly,
-            (2023, 1, 1),
-            (2023, 3, 31),
-            "Quý I/2023",
-            "Q1 2023",
-        ),
-        (
-            "2023Q3",
-            PeriodType::Quarterly,
-            (2023, 7, 1),
-            (2023, 9, 30),
-            "Quý III/2023",
-            "Q3 2023",
-        ),
-        (
-            "2023Q4",
-            PeriodType::Quarterly,
-            (2023, 10, 1),
-            (2023, 12, 31),
-            "Quý IV/2023",
-            "Q4 2023",
-        ),
-        (
-            "202310",
-            PeriodType::Monthly,
-            (2023, 10, 1),
-            (2023, 10, 31),
-            "Tháng 10/2023",
-            "October 2023",
-        ),
-        (
-            "202301",
-            PeriodType::Monthly,
-            (2023, 1, 1),
-            (2023, 1, 31),
-            "Tháng 1/2023",
-            "January 2023",
-        ),
-        (
-            "202402",
-            PeriodType::Monthly,
-            (2024, 2, 1),
-            (2024, 2, 29),
-            "Tháng 2/2024",
-            "February 2024",
-        ),
+        ("2023", PeriodType::Yearly, (2023, 1, 1), (2023, 12, 31), "Năm 2023", "2023"),
+        ("2023S1", PeriodType::SixMonthly, (2023, 1, 1), (2023, 6, 30), "6 tháng đầu năm 2023", "January–June 2023"),
+        ("2023S2", PeriodType::SixMonthly, (2023, 7, 1), (2023, 12, 31), "6 tháng cuối năm 2023", "July–December 2023"),
+        ("2023Q1", PeriodType::Quarterly, (2023, 1, 1), (2023, 3, 31), "Quý I/2023", "Q1 2023"),
+        ("2023Q3", PeriodType::Quarterly, (2023, 7, 1), (2023, 9, 30), "Quý III/2023", "Q3 2023"),
+        ("2023Q4", PeriodType::Quarterly, (2023, 10, 1), (2023, 12, 31), "Quý IV/2023", "Q4 2023"),
+        ("202310", PeriodType::Monthly, (2023, 10, 1), (2023, 10, 31), "Tháng 10/2023", "October 2023"),
+        ("202301", PeriodType::Monthly, (2023, 1, 1), (2023, 1, 31), "Tháng 1/2023", "January 2023"),
+        ("202402", PeriodType::Monthly, (2024, 2, 1), (2024, 2, 29), "Tháng 2/2024", "February 2024"),
         (
             "2024W35",
             PeriodType::Weekly(WeekStart::Monday),
@@ -918,22 +821,8 @@ mod tests {
             "Tuần 1 (30/12/2023–5/1/2024)",
             "Week 1 (30 Dec 2023 – 5 Jan 2024)",
         ),
-        (
-            "20241031",
-            PeriodType::Daily,
-            (2024, 10, 31),
-            (2024, 10, 31),
-            "Ngày 31/10/2024",
-            "31 Oct 2024",
-        ),
-        (
-            "20240105",
-            PeriodType::Daily,
-            (2024, 1, 5),
-            (2024, 1, 5),
-            "Ngày 5/1/2024",
-            "5 Jan 2024",
-        ),
+        ("20241031", PeriodType::Daily, (2024, 10, 31), (2024, 10, 31), "Ngày 31/10/2024", "31 Oct 2024"),
+        ("20240105", PeriodType::Daily, (2024, 1, 5), (2024, 1, 5), "Ngày 5/1/2024", "5 Jan 2024"),
     ];
 
     #[test]
@@ -1002,30 +891,12 @@ mod tests {
     #[test]
     fn errors_quote_the_input_and_say_why() {
         let cases = [
-            (
-                "2023Q5",
-                "kỳ báo cáo không hợp lệ: \"2023Q5\" (quý phải từ 1 đến 4)",
-            ),
-            (
-                "2023Q0",
-                "kỳ báo cáo không hợp lệ: \"2023Q0\" (quý phải từ 1 đến 4)",
-            ),
-            (
-                "2023S3",
-                "kỳ báo cáo không hợp lệ: \"2023S3\" (kỳ 6 tháng phải là S1 hoặc S2)",
-            ),
-            (
-                "202313",
-                "kỳ báo cáo không hợp lệ: \"202313\" (tháng phải từ 01 đến 12)",
-            ),
-            (
-                "20230230",
-                "kỳ báo cáo không hợp lệ: \"20230230\" (ngày 30/02/2023 không có trong lịch)",
-            ),
-            (
-                "20231330",
-                "kỳ báo cáo không hợp lệ: \"20231330\" (tháng phải từ 01 đến 12)",
-            ),
+            ("2023Q5", "kỳ báo cáo không hợp lệ: \"2023Q5\" (quý phải từ 1 đến 4)"),
+            ("2023Q0", "kỳ báo cáo không hợp lệ: \"2023Q0\" (quý phải từ 1 đến 4)"),
+            ("2023S3", "kỳ báo cáo không hợp lệ: \"2023S3\" (kỳ 6 tháng phải là S1 hoặc S2)"),
+            ("202313", "kỳ báo cáo không hợp lệ: \"202313\" (tháng phải từ 01 đến 12)"),
+            ("20230230", "kỳ báo cáo không hợp lệ: \"20230230\" (ngày 30/02/2023 không có trong lịch)"),
+            ("20231330", "kỳ báo cáo không hợp lệ: \"20231330\" (tháng phải từ 01 đến 12)"),
             (
                 "2021W53",
                 "kỳ báo cáo không hợp lệ: \"2021W53\" (tuần phải từ 1 đến 52 trong năm 2021, với tuần bắt đầu từ thứ Hai)",
@@ -1034,47 +905,23 @@ mod tests {
                 "2024SatW54",
                 "kỳ báo cáo không hợp lệ: \"2024SatW54\" (tuần phải từ 1 đến 53 trong năm 2024, với tuần bắt đầu từ thứ Bảy)",
             ),
-            (
-                "0000",
-                "kỳ báo cáo không hợp lệ: \"0000\" (năm phải từ 0001 đến 9999)",
-            ),
+            ("0000", "kỳ báo cáo không hợp lệ: \"0000\" (năm phải từ 0001 đến 9999)"),
         ];
         for (input, message) in cases {
             let err = Period::parse(input).unwrap_err();
             assert_eq!(err.to_string(), message);
         }
-        for input in [
-            "",
-            "abc",
-            "23",
-            "2023-10",
-            "2023X1",
-            "2023W",
-            "2023W123",
-            "2023Q",
-            "2023BiW1",
-            "năm 2023",
-            "2023101",
-        ] {
+        for input in
+            ["", "abc", "23", "2023-10", "2023X1", "2023W", "2023W123", "2023Q", "2023BiW1", "năm 2023", "2023101"]
+        {
             let err = Period::parse(input).unwrap_err().to_string();
-            assert!(
-                err.starts_with(&format!("kỳ báo cáo không hợp lệ: \"{input}\" (")),
-                "{err}"
-            );
+            assert!(err.starts_with(&format!("kỳ báo cáo không hợp lệ: \"{input}\" (")), "{err}");
         }
-        assert_eq!(
-            serde_json::from_str::<Period>("202310").unwrap(),
-            p("202310")
-        );
+        assert_eq!(serde_json::from_str::<Period>("202310").unwrap(), p("202310"));
         assert_eq!(serde_json::from_str::<Period>("2023").unwrap(), p("2023"));
         assert!(serde_json::from_str::<Period>("202313").is_err());
         assert!(serde_json::from_str::<Period>("[2023]").is_err());
-        assert!(
-            serde_json::from_str::<Period>("\"2023Q5\"")
-                .unwrap_err()
-                .to_string()
-                .contains("quý phải từ 1 đến 4")
-        );
+        assert!(serde_json::from_str::<Period>("\"2023Q5\"").unwrap_err().to_string().contains("quý phải từ 1 đến 4"));
         assert_eq!(
             Period::quarter(2023, 5).unwrap_err().to_string(),
             "kỳ báo cáo không hợp lệ: \"2023Q5\" (quý phải từ 1 đến 4)"
@@ -1122,11 +969,7 @@ mod tests {
             let per = p(id);
             assert_eq!(per.previous().to_string(), prev, "previous of {id}");
             assert_eq!(per.next().to_string(), next, "next of {id}");
-            assert_eq!(
-                per.same_period_last_year().to_string(),
-                last_year,
-                "last year of {id}"
-            );
+            assert_eq!(per.same_period_last_year().to_string(), last_year, "last year of {id}");
         }
         // clamping: week 53 of 2026 → week 52 of 2025 (2025 has 52 weeks)
         assert_eq!(p("2026W53").same_period_last_year().to_string(), "2025W52");
@@ -1140,31 +983,15 @@ mod tests {
 
     #[test]
     fn ordering() {
-        let mut v = vec![
-            p("2023Q1"),
-            p("2023"),
-            p("202301"),
-            p("20230101"),
-            p("2023S1"),
-            p("2022W52"),
-            p("202212"),
-        ];
+        let mut v = vec![p("2023Q1"), p("2023"), p("202301"), p("20230101"), p("2023S1"), p("2022W52"), p("202212")];
         v.sort();
-        assert_eq!(
-            ids(&v),
-            [
-                "202212", "2022W52", "20230101", "202301", "2023Q1", "2023S1", "2023"
-            ]
-        );
+        assert_eq!(ids(&v), ["202212", "2022W52", "20230101", "202301", "2023Q1", "2023S1", "2023"]);
     }
 
     #[test]
     fn quarter_contents() {
         let q = p("2023Q3");
-        assert_eq!(
-            ids(&q.periods_within(PeriodType::Monthly)),
-            ["202307", "202308", "202309"]
-        );
+        assert_eq!(ids(&q.periods_within(PeriodType::Monthly)), ["202307", "202308", "202309"]);
         // Weeks whose Thursday falls in July–September 2023: 2023W27 (3/7–9/7)
         // to 2023W39 (25/9–1/10, Thursday 28/9). 2023W26 (26/6–2/7) has its
         // Thursday on 29/6, so it belongs to June.
@@ -1175,9 +1002,7 @@ mod tests {
         assert!(!q.contains(&p("2023W26")));
         assert!(q.contains(&p("2023W39")));
         assert!(!q.contains(&p("2023W40")));
-        assert!(
-            q.contains(&p("202307")) && q.contains(&p("20230930")) && !q.contains(&p("20231001"))
-        );
+        assert!(q.contains(&p("202307")) && q.contains(&p("20230930")) && !q.contains(&p("20231001")));
         assert!(!q.contains(&p("2023S2")) && p("2023S2").contains(&q) && p("2023").contains(&q));
         assert!(q.contains(&q));
         assert_eq!(p("202302").periods_within(PeriodType::Daily).len(), 28);
@@ -1188,10 +1013,7 @@ mod tests {
         assert!(p("202408").contains(&p("2024W35")) && !p("202409").contains(&p("2024W35")));
         // The weeks of a year are exactly the weeks numbered in that year.
         let w2020 = p("2020").periods_within(PeriodType::Weekly(WeekStart::Monday));
-        assert_eq!(
-            (w2020.len(), w2020[0].to_string(), w2020[52].to_string()),
-            (53, "2020W1".into(), "2020W53".into())
-        );
+        assert_eq!((w2020.len(), w2020[0].to_string(), w2020[52].to_string()), (53, "2020W1".into(), "2020W53".into()));
         let sat2024 = p("2024").periods_within(PeriodType::Weekly(WeekStart::Saturday));
         assert_eq!(sat2024.len(), 53);
         assert_eq!(sat2024[52].end(), d(2025, 1, 3));
@@ -1201,51 +1023,18 @@ mod tests {
     #[test]
     fn between() {
         let cases: &[(PeriodType, &str, &str, &[&str])] = &[
-            (
-                PeriodType::Monthly,
-                "202311",
-                "202402",
-                &["202311", "202312", "202401", "202402"],
-            ),
-            (
-                PeriodType::Quarterly,
-                "2023Q3",
-                "2024Q1",
-                &["2023Q3", "2023Q4", "2024Q1"],
-            ),
-            (
-                PeriodType::Weekly(WeekStart::Monday),
-                "2020W52",
-                "2021W2",
-                &["2020W52", "2020W53", "2021W1", "2021W2"],
-            ),
-            (
-                PeriodType::Monthly,
-                "2023Q1",
-                "2023Q2",
-                &["202301", "202302", "202303", "202304", "202305", "202306"],
-            ),
-            (
-                PeriodType::Weekly(WeekStart::Monday),
-                "202309",
-                "202309",
-                &["2023W36", "2023W37", "2023W38", "2023W39"],
-            ),
-            (
-                PeriodType::Yearly,
-                "2021",
-                "2023",
-                &["2021", "2022", "2023"],
-            ),
+            (PeriodType::Monthly, "202311", "202402", &["202311", "202312", "202401", "202402"]),
+            (PeriodType::Quarterly, "2023Q3", "2024Q1", &["2023Q3", "2023Q4", "2024Q1"]),
+            (PeriodType::Weekly(WeekStart::Monday), "2020W52", "2021W2", &["2020W52", "2020W53", "2021W1", "2021W2"]),
+            (PeriodType::Monthly, "2023Q1", "2023Q2", &["202301", "202302", "202303", "202304", "202305", "202306"]),
+            (PeriodType::Weekly(WeekStart::Monday), "202309", "202309", &["2023W36", "2023W37", "2023W38", "2023W39"]),
+            (PeriodType::Yearly, "2021", "2023", &["2021", "2022", "2023"]),
             (PeriodType::Monthly, "202312", "202301", &[]),
         ];
         for &(t, a, b, want) in cases {
             assert_eq!(ids(&Period::between(t, p(a), p(b))), want, "{t} {a}..{b}");
         }
-        assert_eq!(
-            Period::between(PeriodType::Monthly, p("202301"), p("202312")).len(),
-            12
-        );
+        assert_eq!(Period::between(PeriodType::Monthly, p("202301"), p("202312")).len(), 12);
     }
 
     #[test]
@@ -1256,34 +1045,16 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", t.name()));
             assert_eq!(serde_json::from_str::<PeriodType>(&json).unwrap(), t);
         }
-        assert_eq!(
-            "monthly".parse::<PeriodType>().unwrap(),
-            PeriodType::Monthly
-        );
-        assert_eq!(
-            "WeeklySaturday".parse::<PeriodType>().unwrap(),
-            PeriodType::Weekly(WeekStart::Saturday)
-        );
-        let labels: Vec<&str> = [
-            "Yearly",
-            "SixMonthly",
-            "Quarterly",
-            "Monthly",
-            "Weekly",
-            "Daily",
-        ]
-        .iter()
-        .map(|s| s.parse::<PeriodType>().unwrap().label_vi())
-        .collect();
+        assert_eq!("monthly".parse::<PeriodType>().unwrap(), PeriodType::Monthly);
+        assert_eq!("WeeklySaturday".parse::<PeriodType>().unwrap(), PeriodType::Weekly(WeekStart::Saturday));
+        let labels: Vec<&str> = ["Yearly", "SixMonthly", "Quarterly", "Monthly", "Weekly", "Daily"]
+            .iter()
+            .map(|s| s.parse::<PeriodType>().unwrap().label_vi())
+            .collect();
         assert_eq!(labels, ["Năm", "6 tháng", "Quý", "Tháng", "Tuần", "Ngày"]);
-        let err = "Weekly Saturday"
-            .parse::<PeriodType>()
-            .unwrap_err()
-            .to_string();
+        let err = "Weekly Saturday".parse::<PeriodType>().unwrap_err().to_string();
         assert!(
-            err.starts_with(
-                "loại kỳ báo cáo không hợp lệ: \"Weekly Saturday\" (chấp nhận: Daily, Weekly,"
-            ),
+            err.starts_with("loại kỳ báo cáo không hợp lệ: \"Weekly Saturday\" (chấp nhận: Daily, Weekly,"),
             "{err}"
         );
     }
@@ -1307,10 +1078,7 @@ mod tests {
             (1i32..=9999, 1u32..=12).prop_map(|(y, m)| Period::month(y, m).unwrap()),
             any_week(),
             (1i32..=9999, 1u32..=366).prop_map(|(y, o)| {
-                Period::day(
-                    NaiveDate::from_yo_opt(y, o)
-                        .unwrap_or_else(|| NaiveDate::from_yo_opt(y, 365).unwrap()),
-                )
+                Period::day(NaiveDate::from_yo_opt(y, o).unwrap_or_else(|| NaiveDate::from_yo_opt(y, 365).unwrap()))
             }),
         ]
     }

@@ -90,17 +90,14 @@ impl RelativePeriod {
     pub fn period_type(self, week_start: WeekStart) -> PeriodType {
         use RelativePeriod::*;
         match self {
-            Today | Yesterday | Last3Days | Last7Days | Last14Days | Last30Days => {
-                PeriodType::Daily
-            }
+            Today | Yesterday | Last3Days | Last7Days | Last14Days | Last30Days => PeriodType::Daily,
             ThisWeek | LastWeek | Last4Weeks | Last12Weeks | Last52Weeks | WeeksThisYear => {
                 PeriodType::Weekly(week_start)
             }
-            ThisMonth | LastMonth | Last3Months | Last6Months | Last12Months | MonthsThisYear
-            | MonthsLastYear => PeriodType::Monthly,
-            ThisQuarter | LastQuarter | Last4Quarters | QuartersThisYear | QuartersLastYear => {
-                PeriodType::Quarterly
+            ThisMonth | LastMonth | Last3Months | Last6Months | Last12Months | MonthsThisYear | MonthsLastYear => {
+                PeriodType::Monthly
             }
+            ThisQuarter | LastQuarter | Last4Quarters | QuartersThisYear | QuartersLastYear => PeriodType::Quarterly,
             ThisSixMonth | LastSixMonth | Last2SixMonths => PeriodType::SixMonthly,
             ThisYear | LastYear | Last5Years | Last10Years => PeriodType::Yearly,
         }
@@ -129,12 +126,8 @@ impl RelativePeriod {
             Last2SixMonths => last_n(current, 2),
             Last5Years => last_n(current, 5),
             Last10Years => last_n(current, 10),
-            WeeksThisYear | MonthsThisYear | QuartersThisYear => {
-                this_year.periods_within(current.period_type())
-            }
-            MonthsLastYear | QuartersLastYear => {
-                this_year.previous().periods_within(current.period_type())
-            }
+            WeeksThisYear | MonthsThisYear | QuartersThisYear => this_year.periods_within(current.period_type()),
+            MonthsLastYear | QuartersLastYear => this_year.previous().periods_within(current.period_type()),
         }
     }
 }
@@ -149,18 +142,10 @@ impl FromStr for RelativePeriod {
     type Err = PeriodError;
     fn from_str(s: &str) -> Result<Self, PeriodError> {
         let t = s.trim();
-        RelativePeriod::ALL
-            .iter()
-            .copied()
-            .find(|r| r.name() == t)
-            .ok_or_else(|| PeriodError::InvalidRelativePeriod {
-                input: s.to_string(),
-                accepted: RelativePeriod::ALL
-                    .iter()
-                    .map(|r| r.name())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
+        RelativePeriod::ALL.iter().copied().find(|r| r.name() == t).ok_or_else(|| PeriodError::InvalidRelativePeriod {
+            input: s.to_string(),
+            accepted: RelativePeriod::ALL.iter().map(|r| r.name()).collect::<Vec<_>>().join(", "),
+        })
     }
 }
 
@@ -175,24 +160,11 @@ mod tests {
     }
 
     fn resolved(r: &str, today: NaiveDate, ws: WeekStart) -> Vec<String> {
-        r.parse::<RelativePeriod>()
-            .unwrap()
-            .resolve(today, ws)
-            .iter()
-            .map(Period::to_string)
-            .collect()
+        r.parse::<RelativePeriod>().unwrap().resolve(today, ws).iter().map(Period::to_string).collect()
     }
 
     fn range(prefix: &str, from: u32, to: u32, pad: bool) -> Vec<String> {
-        (from..=to)
-            .map(|n| {
-                if pad {
-                    format!("{prefix}{n:02}")
-                } else {
-                    format!("{prefix}{n}")
-                }
-            })
-            .collect()
+        (from..=to).map(|n| if pad { format!("{prefix}{n:02}") } else { format!("{prefix}{n}") }).collect()
     }
 
     #[test]
@@ -202,11 +174,7 @@ mod tests {
         let cases: Vec<(&str, WeekStart, Vec<String>)> = vec![
             ("TODAY", mon, vec!["20241031".into()]),
             ("YESTERDAY", mon, vec!["20241030".into()]),
-            (
-                "LAST_3_DAYS",
-                mon,
-                vec!["20241028".into(), "20241029".into(), "20241030".into()],
-            ),
+            ("LAST_3_DAYS", mon, vec!["20241028".into(), "20241029".into(), "20241030".into()]),
             ("THIS_WEEK", mon, vec!["2024W44".into()]),
             ("THIS_WEEK", WeekStart::Saturday, vec!["2024SatW44".into()]),
             ("LAST_WEEK", mon, vec!["2024W43".into()]),
@@ -216,34 +184,17 @@ mod tests {
             ("LAST_MONTH", mon, vec!["202409".into()]),
             ("LAST_3_MONTHS", mon, range("2024", 7, 9, true)),
             ("LAST_6_MONTHS", mon, range("2024", 4, 9, true)),
-            (
-                "LAST_12_MONTHS",
-                mon,
-                [range("2023", 10, 12, true), range("2024", 1, 9, true)].concat(),
-            ),
+            ("LAST_12_MONTHS", mon, [range("2023", 10, 12, true), range("2024", 1, 9, true)].concat()),
             ("MONTHS_THIS_YEAR", mon, range("2024", 1, 12, true)),
             ("MONTHS_LAST_YEAR", mon, range("2023", 1, 12, true)),
             ("THIS_QUARTER", mon, vec!["2024Q4".into()]),
             ("LAST_QUARTER", mon, vec!["2024Q3".into()]),
-            (
-                "LAST_4_QUARTERS",
-                mon,
-                vec![
-                    "2023Q4".into(),
-                    "2024Q1".into(),
-                    "2024Q2".into(),
-                    "2024Q3".into(),
-                ],
-            ),
+            ("LAST_4_QUARTERS", mon, vec!["2023Q4".into(), "2024Q1".into(), "2024Q2".into(), "2024Q3".into()]),
             ("QUARTERS_THIS_YEAR", mon, range("2024Q", 1, 4, false)),
             ("QUARTERS_LAST_YEAR", mon, range("2023Q", 1, 4, false)),
             ("THIS_SIX_MONTH", mon, vec!["2024S2".into()]),
             ("LAST_SIX_MONTH", mon, vec!["2024S1".into()]),
-            (
-                "LAST_2_SIXMONTHS",
-                mon,
-                vec!["2023S2".into(), "2024S1".into()],
-            ),
+            ("LAST_2_SIXMONTHS", mon, vec!["2023S2".into(), "2024S1".into()]),
             ("THIS_YEAR", mon, vec!["2024".into()]),
             ("LAST_YEAR", mon, vec!["2023".into()]),
             ("LAST_5_YEARS", mon, range("", 2019, 2023, false)),
@@ -263,24 +214,9 @@ mod tests {
         assert_eq!(resolved("LAST_QUARTER", d(2021, 1, 1), ws), ["2020Q4"]);
         assert_eq!(resolved("THIS_SIX_MONTH", d(2021, 1, 1), ws), ["2021S1"]);
         let weeks_2020 = resolved("WEEKS_THIS_YEAR", d(2020, 6, 1), ws);
-        assert_eq!(
-            (
-                weeks_2020.len(),
-                weeks_2020[0].as_str(),
-                weeks_2020[52].as_str()
-            ),
-            (53, "2020W1", "2020W53")
-        );
-        assert_eq!(
-            resolved("WEEKS_THIS_YEAR", d(2024, 6, 1), WeekStart::Saturday).len(),
-            53
-        );
-        let lens = [
-            ("LAST_52_WEEKS", 52),
-            ("LAST_7_DAYS", 7),
-            ("LAST_14_DAYS", 14),
-            ("LAST_30_DAYS", 30),
-        ];
+        assert_eq!((weeks_2020.len(), weeks_2020[0].as_str(), weeks_2020[52].as_str()), (53, "2020W1", "2020W53"));
+        assert_eq!(resolved("WEEKS_THIS_YEAR", d(2024, 6, 1), WeekStart::Saturday).len(), 53);
+        let lens = [("LAST_52_WEEKS", 52), ("LAST_7_DAYS", 7), ("LAST_14_DAYS", 14), ("LAST_30_DAYS", 30)];
         for (name, n) in lens {
             let got = resolved(name, d(2024, 3, 1), ws);
             assert_eq!(got.len(), n, "{name}");
@@ -297,10 +233,7 @@ mod tests {
             // every one resolves to periods of its type, in order
             let ps = r.resolve(d(2024, 10, 31), WeekStart::Sunday);
             assert!(!ps.is_empty());
-            assert!(
-                ps.iter()
-                    .all(|p| p.period_type() == r.period_type(WeekStart::Sunday))
-            );
+            assert!(ps.iter().all(|p| p.period_type() == r.period_type(WeekStart::Sunday)));
             assert!(ps.windows(2).all(|w| w[0].next() == w[1]), "{r}");
         }
         let required = [
@@ -331,14 +264,9 @@ mod tests {
         for name in required {
             assert!(name.parse::<RelativePeriod>().is_ok(), "{name}");
         }
-        let err = "last_12_months"
-            .parse::<RelativePeriod>()
-            .unwrap_err()
-            .to_string();
+        let err = "last_12_months".parse::<RelativePeriod>().unwrap_err().to_string();
         assert!(
-            err.starts_with(
-                "kỳ tương đối không hợp lệ: \"last_12_months\" (chấp nhận: TODAY, YESTERDAY,"
-            ),
+            err.starts_with("kỳ tương đối không hợp lệ: \"last_12_months\" (chấp nhận: TODAY, YESTERDAY,"),
             "{err}"
         );
         assert!(err.contains("LAST_12_MONTHS"));
