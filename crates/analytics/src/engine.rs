@@ -18,7 +18,7 @@ use chiso_core::element::Aggregation;
 use chiso_core::expr::{ElementRef, MissingValues};
 use chiso_core::metadata::Model;
 use chiso_core::orgunit::UnitIx;
-use chiso_core::period::{Period, PeriodType, WeekStart};
+use chiso_core::period::Period;
 use chiso_core::value::DataValue;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -52,23 +52,10 @@ pub trait AnalyticsEngine: Send + Sync {
     /// ("the year so far"): the same rules as `value`, over a date span.
     fn value_between(&self, dx: &DxItem, unit: UnitIx, start: NaiveDate, end: NaiveDate) -> Option<f64>;
 
-    /// The week start of the deployment's weekly forms (for relative weeks).
-    fn week_start(&self) -> WeekStart {
-        self.model()
-            .metadata()
-            .forms
-            .iter()
-            .find_map(|f| match f.period_type {
-                PeriodType::Weekly(ws) => Some(ws),
-                _ => None,
-            })
-            .unwrap_or(WeekStart::Monday)
-    }
-
     /// Answers a query; relative periods are resolved against `today`.
     fn query(&self, q: &Query, today: NaiveDate) -> Result<Grid, QueryError> {
         let model = self.model();
-        let periods = q.periods(today, self.week_start());
+        let periods = q.periods(today, model.week_start());
         let units = q.units(model)?;
         let mut dx: Vec<DxItem> = Vec::new();
         for item in &q.dx {

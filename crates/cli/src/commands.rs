@@ -40,8 +40,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import { file, dry_run, replace } => import(&store, lang, &file, dry_run, replace).await,
         Command::Export { what } => export(&store, what).await.map(|_| ExitCode::SUCCESS),
         Command::Analytics { dx, pe, ou, co, empty, opts } => {
-            let (model, values) = load(&store, &ValueFilter::default()).await?;
-            let engine = MemoryEngine::from_values(model.clone(), &values);
+            let model = load_model(&store).await?;
+            let engine = load_engine(&store, model.clone()).await?;
             let mut q = Query::from_lists(&model, &dx, &pe, &ou)?;
             q.by_option = co;
             q.include_empty = empty;
@@ -91,22 +91,35 @@ fn spinner(msg: &str) -> ProgressBar {
     pb
 }
 
-/// Loads the model and the values matching `filter`.
-async fn load(store: &dyn Store, filter: &ValueFilter) -> Result<(Arc<Model>, Vec<DataValue>)> {
+/// The stored metadata, validated.
+async fn load_model(store: &dyn Store) -> Result<Arc<Model>> {
     let meta = store.load_metadata().await?;
-    let model = Arc::new(Model::new(meta).context("siêu dữ liệu trong cơ sở dữ liệu không hợp lệ")?);
+    Ok(Arc::new(Model::new(meta).context("siêu dữ liệu trong cơ sở dữ liệu không hợp lệ")?))
+}
+
+/// Streams the values matching `filter` to `f`, showing progress.
+async fn stream_values(store: &dyn Store, filter: &ValueFilter, f: &mut (dyn FnMut(DataValue) + Send)) -> Result<u64> {
     let pb = spinner("Đang đọc số liệu");
-    let mut values = Vec::new();
-    store
+    let mut n = 0u64;
+    let read = store
         .for_each_value(filter, &mut |v| {
-            values.push(v);
-            if values.len() % 10_000 == 0 {
-                pb.set_position(values.len() as u64);
+            f(v);
+            n += 1;
+            if n.is_multiple_of(10_000) {
+                pb.set_position(n);
             }
         })
         .await?;
     pb.finish_and_clear();
-    Ok((model, values))
+    Ok(read)
+}
+
+/// The analytics engine over the stored values, filled as they stream in.
+async fn load_engine(store: &dyn Store, model: Arc<Model>) -> Result<MemoryEngine> {
+    let mut engine = MemoryEngine::new(model);
+    stream_values(store, &ValueFilter::default(), &mut |v| engine.add(&v)).await?;
+    engine.finish();
+    Ok(engine)
 }
 
 async fn import(
@@ -124,8 +137,7 @@ async fn import(
             Ok(ExitCode::SUCCESS)
         }
         chiso_io::FileKind::DataValues(format) => {
-            let model =
-                Model::new(store.load_metadata().await?).context("siêu dữ liệu trong cơ sở dữ liệu không hợp lệ")?;
+            let model = load_model(store).await?;
             let pb = spinner(lang.t("Đang nhập", "Importing"));
             let opts = chiso_io::ImportOptions { dry_run, format: Some(format) };
             let report = chiso_io::import_values(store, &model, file, &opts, &mut |n| pb.set_position(n)).await?;
@@ -153,8 +165,7 @@ async fn export(store: &SqliteStore, what: ExportWhat) -> Result<()> {
             }
         }
         ExportWhat::Data { out, format, dx, pe, ou } => {
-            let meta = store.load_metadata().await?;
-            let model = Model::new(meta)?;
+            let model = load_model(store).await?;
             let codes = |s: &Option<String>| -> Result<Vec<Code>> {
                 s.as_deref()
                     .unwrap_or("")
@@ -211,8 +222,7 @@ fn resolve_periods(model: &Model, s: &str, today: NaiveDate) -> Result<Vec<Perio
         pe: s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(PeItem::parse).collect::<Result<_, _>>()?,
         ..Query::default()
     };
-    let engine = MemoryEngine::new(Arc::new(model.clone()));
-    Ok(q.periods(today, engine.week_start()))
+    Ok(q.periods(today, model.week_start()))
 }
 
 async fn validate(
@@ -223,13 +233,13 @@ async fn validate(
     ou: Option<String>,
     opts: &ReadOpts,
 ) -> Result<ExitCode> {
-    let meta = store.load_metadata().await?;
-    let model = Arc::new(Model::new(meta)?);
+    let model = load_model(store).await?;
     let periods = match &pe {
         Some(s) => resolve_periods(&model, s, today(opts))?,
         None => Vec::new(),
     };
-    let (_, mut values) = load(store, &periods_filter(&periods)).await?;
+    let mut values = Vec::new();
+    stream_values(store, &periods_filter(&periods), &mut |v| values.push(v)).await?;
     if !periods.is_empty() {
         values.retain(|v| periods.iter().any(|p| p.contains(&v.period)));
     }
@@ -302,13 +312,13 @@ async fn validate(
 }
 
 async fn targets(store: &SqliteStore, lang: Lang, plan: Option<String>, opts: &ReadOpts) -> Result<ExitCode> {
-    let (model, values) = load(store, &ValueFilter::default()).await?;
+    let model = load_model(store).await?;
     let plan = match &plan {
         Some(c) => model.plan(c).with_context(|| format!("kế hoạch {c} không tồn tại"))?,
         None => model.latest_plan().context("chưa có kế hoạch nào")?,
     }
     .clone();
-    let engine = MemoryEngine::from_values(model.clone(), &values);
+    let engine = load_engine(store, model.clone()).await?;
     let evals = evaluate_plan(&engine, &plan, today(opts));
     let rows: Vec<Vec<String>> = evals.iter().map(|e| target_row(&model, e)).collect();
     let mut footer = vec![format!("{} — {}", plan.title, plan.number.clone().unwrap_or_default())];
@@ -360,8 +370,7 @@ async fn completeness_cmd(
     list_units: bool,
     opts: &ReadOpts,
 ) -> Result<ExitCode> {
-    let meta = store.load_metadata().await?;
-    let model = Model::new(meta)?;
+    let model = load_model(store).await?;
     let today = today(opts);
     let now = Local::now().naive_local().min(today.and_hms_opt(23, 59, 59).expect("valid time"));
     let cal = WorkingCalendar::vietnam();

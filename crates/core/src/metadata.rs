@@ -366,6 +366,18 @@ impl Model {
     pub fn latest_plan(&self) -> Option<&Plan> {
         self.meta.plans.iter().rev().max_by_key(|p| p.year)
     }
+    /// The week start of the deployment's weekly forms (ISO Monday when none),
+    /// used to resolve relative weeks such as LAST_4_WEEKS.
+    pub fn week_start(&self) -> crate::period::WeekStart {
+        self.meta
+            .forms
+            .iter()
+            .find_map(|f| match f.period_type {
+                crate::period::PeriodType::Weekly(ws) => Some(ws),
+                _ => None,
+            })
+            .unwrap_or(crate::period::WeekStart::Monday)
+    }
     pub fn constant(&self, code: &str) -> Option<f64> {
         self.constants.get(code).copied()
     }
