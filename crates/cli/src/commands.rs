@@ -47,7 +47,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             q.include_empty = empty;
             let grid = engine.query(&q, today(&opts))?;
             if opts.format == Format::Csv {
-                print!("{}", grid.to_csv(&model));
+                crate::output::write_stdout(&grid.to_csv(&model))?;
                 return Ok(ExitCode::SUCCESS);
             }
             let rows = grid.rows(&model);
@@ -320,7 +320,7 @@ async fn targets(store: &SqliteStore, lang: Lang, plan: Option<String>, opts: &R
     .clone();
     let engine = load_engine(store, model.clone()).await?;
     let evals = evaluate_plan(&engine, &plan, today(opts));
-    let rows: Vec<Vec<String>> = evals.iter().map(|e| target_row(&model, e)).collect();
+    let rows: Vec<Vec<String>> = evals.iter().map(|e| target_row(&model, lang, e)).collect();
     let mut footer = vec![format!("{} — {}", plan.title, plan.number.clone().unwrap_or_default())];
     footer.push(chiso_analytics::targets::summary_vi(&evals));
     Report {
@@ -347,7 +347,7 @@ async fn targets(store: &SqliteStore, lang: Lang, plan: Option<String>, opts: &R
     Ok(ExitCode::SUCCESS)
 }
 
-fn target_row(model: &Model, e: &TargetEvaluation) -> Vec<String> {
+fn target_row(model: &Model, lang: Lang, e: &TargetEvaluation) -> Vec<String> {
     let t = &e.target;
     vec![
         t.code.to_string(),
@@ -355,8 +355,8 @@ fn target_row(model: &Model, e: &TargetEvaluation) -> Vec<String> {
         t.name.clone(),
         t.threshold.to_string(),
         e.result_text.clone().unwrap_or_else(|| "—".into()),
-        e.verdict_text(),
-        e.progress_text(),
+        e.verdict_text(lang.core()),
+        e.progress_text(lang.core()),
         t.lead.iter().map(|c| model.party_name(c.as_str())).collect::<Vec<_>>().join("; "),
         t.evaluation.to_string(),
     ]

@@ -29,9 +29,12 @@ pub enum Lang {
 
 impl Lang {
     pub fn t<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
+        self.core().pick(vi, en)
+    }
+    pub fn core(self) -> chiso_core::lang::Lang {
         match self {
-            Lang::Vi => vi,
-            Lang::En => en,
+            Lang::Vi => chiso_core::lang::Lang::Vi,
+            Lang::En => chiso_core::lang::Lang::En,
         }
     }
 }

@@ -33,21 +33,32 @@ impl Report {
                         if self.numeric.contains(&i) { cell.set_alignment(CellAlignment::Right) } else { cell }
                     }));
                 }
-                println!("{t}");
+                let mut text = format!("{t}\n");
                 for f in &self.footer {
-                    println!("{f}");
+                    text.push_str(f);
+                    text.push('\n');
                 }
+                write_stdout(&text)?;
             }
             Format::Csv => {
-                let mut w = csv::Writer::from_writer(std::io::stdout());
+                let mut w = csv::Writer::from_writer(Vec::new());
                 w.write_record(&self.headers)?;
                 for r in &self.rows {
                     w.write_record(r)?;
                 }
-                w.flush()?;
+                write_stdout(&String::from_utf8(w.into_inner()?)?)?;
             }
-            Format::Json => println!("{}", serde_json::to_string_pretty(&self.json)?),
+            Format::Json => write_stdout(&format!("{}\n", serde_json::to_string_pretty(&self.json)?))?,
         }
         Ok(())
+    }
+}
+
+/// Writes to standard output; a reader that stops early (`| head`) is not an error.
+pub fn write_stdout(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }

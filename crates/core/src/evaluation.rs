@@ -2,6 +2,7 @@
 //! progress (with the at-risk flag) before it — always with the value it was
 //! judged on.
 
+use crate::lang::Lang;
 use crate::plan::{Measure, Plan, Target};
 use crate::threshold::{Outcome, Threshold, Unit, parse_outcome};
 use crate::verdict::{Progress, ProgressMeasure, Verdict, judge, measure_progress};
@@ -43,21 +44,24 @@ pub struct TargetEvaluation {
 }
 
 impl TargetEvaluation {
-    pub fn verdict_text(&self) -> String {
-        let mut s = self.verdict.label_vi().to_string();
+    pub fn verdict_text(&self, lang: Lang) -> String {
+        let mut s = lang.pick(self.verdict.label_vi(), self.verdict.label_en()).to_string();
         if self.at_risk {
-            s.push_str(" ⚠ có nguy cơ");
+            s.push_str(lang.pick(" ⚠ có nguy cơ", " ⚠ at risk"));
         }
         s
     }
-    pub fn progress_text(&self) -> String {
+    pub fn progress_text(&self, lang: Lang) -> String {
         match &self.progress {
-            Some(p) => match p.ratio {
-                Some(r) if p.progress != Progress::Achieved => {
-                    format!("{} (R = {})", p.progress.label_vi(), crate::number::format_number(r * 100.0, 0) + "%")
+            Some(p) => {
+                let label = lang.pick(p.progress.label_vi(), p.progress.label_en());
+                match p.ratio {
+                    Some(r) if p.progress != Progress::Achieved => {
+                        format!("{label} (R = {}%)", crate::number::format_number(r * 100.0, 0))
+                    }
+                    _ => label.to_string(),
                 }
-                _ => p.progress.label_vi().to_string(),
-            },
+            }
             None => String::new(),
         }
     }

@@ -18,6 +18,7 @@ pub mod evaluation;
 pub mod expr;
 pub mod form;
 pub mod indicator;
+pub mod lang;
 pub mod metadata;
 pub mod number;
 pub mod orgunit;

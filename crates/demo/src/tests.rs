@@ -415,8 +415,8 @@ fn show(evals: &[TargetEvaluation]) -> String {
                 e.target.evaluation.phrase(),
                 e.target.threshold.phrase(),
                 e.result_text.clone().unwrap_or_default(),
-                e.verdict_text(),
-                e.progress_text()
+                e.verdict_text(chiso_core::lang::Lang::Vi),
+                e.progress_text(chiso_core::lang::Lang::Vi)
             )
         })
         .collect::<Vec<_>>()
