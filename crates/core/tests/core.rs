@@ -220,3 +220,44 @@ fn metadata_round_trips_through_yaml_and_json() {
     let json = serde_json::to_string(&meta).unwrap();
     assert_eq!(serde_json::from_str::<Metadata>(&json).unwrap(), meta);
 }
+
+mod props {
+    use chiso_core::threshold::{Outcome, Unit, parse_threshold};
+    use chiso_core::verdict::{Verdict, judge};
+    use proptest::prelude::*;
+
+    fn rank(v: Verdict) -> u8 {
+        match v {
+            Verdict::NotMet => 0,
+            Verdict::Met => 1,
+            Verdict::Exceeded => 2,
+            Verdict::InProgress => unreachable!("judge never answers in progress"),
+        }
+    }
+
+    proptest! {
+        /// A better result never gets a worse verdict: higher for "đạt X% trở lên",
+        /// lower for "dưới X%" and "không quá X ngày".
+        #[test]
+        fn a_better_result_never_gets_a_worse_verdict(
+            target in 1u32..100, a in 0u32..10_000, b in 0u32..10_000, phrase in 0usize..6,
+        ) {
+            let phrases = [
+                format!("đạt {target}% trở lên"),
+                format!("Trên {target}%"),
+                format!("tối thiểu {target}%"),
+                format!("dưới {target}%"),
+                format!("không quá {target} ngày"),
+                format!("ít nhất {target} doanh nghiệp"),
+            ];
+            let t = parse_threshold(&phrases[phrase]).unwrap();
+            let higher_is_better = phrase < 3 || phrase == 5;
+            let (a, b) = (f64::from(a) / 100.0, f64::from(b) / 100.0);
+            let (worse, better) = if (a <= b) == higher_is_better { (a, b) } else { (b, a) };
+            let unit = t.unit().cloned().unwrap_or(Unit::Percent);
+            let vw = judge(&t, &Outcome::Value(worse, unit.clone()), 2);
+            let vb = judge(&t, &Outcome::Value(better, unit), 2);
+            prop_assert!(rank(vw) <= rank(vb), "{} : {worse} → {vw:?}, {better} → {vb:?}", phrases[phrase]);
+        }
+    }
+}
