@@ -11,10 +11,10 @@ use std::path::PathBuf;
 #[derive(Parser)]
 #[command(name = "chiso", version, about = "chiso — theo dõi chuyển đổi số của tỉnh bằng số liệu")]
 pub struct Cli {
-    /// SQLite database file.
+    /// Tệp cơ sở dữ liệu SQLite.
     #[arg(long, global = true, env = "CHISO_DB", default_value = "chiso.db")]
     pub db: PathBuf,
-    /// Language of headers and messages.
+    /// Ngôn ngữ hiển thị (vi: tiếng Việt, en: tiếng Anh).
     #[arg(long, global = true, value_enum, env = "CHISO_LANG", default_value = "vi")]
     pub lang: Lang,
     #[command(subcommand)]
@@ -49,122 +49,125 @@ pub enum Format {
 
 #[derive(Args, Clone, Debug)]
 pub struct ReadOpts {
-    /// Output format.
+    /// Định dạng kết quả: bảng, CSV hoặc JSON.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
-    /// The day relative periods and deadlines are counted from (YYYY-MM-DD; default: today).
+    /// Ngày làm mốc cho kỳ tương đối và hạn nộp (YYYY-MM-DD; mặc định: hôm nay).
     #[arg(long)]
     pub today: Option<chrono::NaiveDate>,
 }
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Create (or upgrade) the database; optionally load a metadata file.
+    /// Tạo (hoặc nâng cấp) cơ sở dữ liệu; có thể nạp luôn một tệp siêu dữ liệu.
     Init {
         #[arg(long)]
         metadata: Option<PathBuf>,
     },
-    /// Import a metadata file (.yaml/.json) or data values (dataValueSets .json, .csv, wide .xlsx).
+    /// Nhập siêu dữ liệu (.yaml/.json) hoặc số liệu (dataValueSets .json, .csv, bảng tính .xlsx).
     Import {
         file: PathBuf,
-        /// Check and count, write nothing.
+        /// Chạy thử: kiểm tra và đếm, không ghi gì.
         #[arg(long)]
         dry_run: bool,
-        /// For metadata: replace everything stored instead of merging.
+        /// Với siêu dữ liệu: thay toàn bộ thay vì gộp.
         #[arg(long)]
         replace: bool,
     },
-    /// Export metadata or data values.
+    /// Xuất siêu dữ liệu hoặc số liệu.
     Export {
         #[command(subcommand)]
         what: ExportWhat,
     },
-    /// Query figures: data (dx) × periods (pe) × units (ou), DHIS2 syntax.
-    Analytics {
-        /// Elements (CODE or CODE.OPTION) and indicators, separated by ';'.
-        #[arg(long)]
-        dx: String,
-        /// Periods (202308, 2023Q3, 2024SatW35...) or relative ones (THIS_YEAR, LAST_12_MONTHS...).
-        #[arg(long)]
-        pe: String,
-        /// Units: CODE, LEVEL-n, CHILDREN-CODE, OU_GROUP-CODE.
-        #[arg(long)]
-        ou: String,
-        /// Split elements by their disaggregation options.
-        #[arg(long)]
-        co: bool,
-        /// Show cells without a value too.
-        #[arg(long)]
-        empty: bool,
-        #[command(flatten)]
-        opts: ReadOpts,
-    },
-    /// Run validation rules and list every violation.
+    /// Truy vấn số liệu: dữ liệu (dx) × kỳ (pe) × đơn vị (ou), cú pháp DHIS2.
+    Analytics(AnalyticsArgs),
+    /// Chạy quy tắc kiểm tra và liệt kê mọi vi phạm.
     Validate {
-        /// Rule codes (';'-separated); all rules when absent.
+        /// Mã quy tắc (cách nhau bởi ';'); mặc định: mọi quy tắc.
         #[arg(long)]
         rule: Option<String>,
-        /// Periods (';'-separated, fixed or relative); all data when absent.
+        /// Kỳ (cách nhau bởi ';', cố định hoặc tương đối); mặc định: toàn bộ số liệu.
         #[arg(long)]
         pe: Option<String>,
-        /// Only this unit and the units below it.
+        /// Chỉ đơn vị này và các đơn vị cấp dưới.
         #[arg(long)]
         ou: Option<String>,
         #[command(flatten)]
         opts: ReadOpts,
     },
-    /// Evaluate a plan's targets (the latest plan when none is named).
+    /// Đánh giá chỉ tiêu kế hoạch (mặc định: kế hoạch mới nhất).
     Targets {
         #[arg(long)]
         plan: Option<String>,
         #[command(flatten)]
         opts: ReadOpts,
     },
-    /// Who reported, on time, late or not at all.
+    /// Tình hình báo cáo: đúng hạn, trễ hạn, chưa báo cáo.
     Completeness {
-        /// A form code; every form when absent.
+        /// Mã biểu mẫu; mặc định: mọi biểu mẫu.
         #[arg(long)]
         form: Option<String>,
-        /// Periods (';'-separated, fixed or relative: 202610, THIS_YEAR, LAST_12_WEEKS);
-        /// each form's latest due period when absent. Several periods are added up.
+        /// Kỳ (cách nhau bởi ';', cố định hoặc tương đối: 202610, THIS_YEAR, LAST_12_WEEKS);
+        /// mặc định: kỳ gần nhất đã đến hạn của từng biểu mẫu. Nhiều kỳ thì cộng dồn.
         #[arg(long)]
         pe: Option<String>,
-        /// List every unit instead of the rates by parent unit.
+        /// Liệt kê từng đơn vị thay vì tỷ lệ theo đơn vị cấp trên.
         #[arg(long)]
         units: bool,
         #[command(flatten)]
         opts: ReadOpts,
     },
-    /// Load the demo province (replaces what the database holds).
+    /// Nạp tỉnh mẫu (thay toàn bộ dữ liệu đang có).
     Demo {
-        /// The demo's "today" (default: today).
+        /// Ngày "hôm nay" của dữ liệu mẫu (mặc định: hôm nay).
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
     },
 }
 
+#[derive(Args)]
+pub struct AnalyticsArgs {
+    /// Chỉ tiêu dữ liệu (MÃ hoặc MÃ.PHÂN_TỔ) và chỉ số, cách nhau bởi ';'.
+    #[arg(long)]
+    pub dx: String,
+    /// Kỳ (202308, 2023Q3, 2024SatW35...) hoặc kỳ tương đối (THIS_YEAR, LAST_12_MONTHS...).
+    #[arg(long)]
+    pub pe: String,
+    /// Đơn vị: MÃ, LEVEL-n, CHILDREN-MÃ, OU_GROUP-MÃ.
+    #[arg(long)]
+    pub ou: String,
+    /// Tách chỉ tiêu dữ liệu theo phân tổ.
+    #[arg(long)]
+    pub co: bool,
+    /// Hiện cả ô không có số liệu.
+    #[arg(long)]
+    pub empty: bool,
+    #[command(flatten)]
+    pub opts: ReadOpts,
+}
+
 #[derive(Subcommand)]
 pub enum ExportWhat {
-    /// All metadata, as YAML (default) or JSON.
+    /// Toàn bộ siêu dữ liệu, dạng YAML (mặc định) hoặc JSON.
     Metadata {
         #[arg(long, short)]
         out: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "yaml")]
         format: MetaFormat,
     },
-    /// Data values as dataValueSets JSON, CSV or wide XLSX.
+    /// Số liệu dạng dataValueSets JSON, CSV hoặc bảng tính XLSX.
     Data {
         #[arg(long, short)]
         out: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "json")]
         format: DataFormat,
-        /// Only these elements (';'-separated).
+        /// Chỉ các chỉ tiêu dữ liệu này (cách nhau bởi ';').
         #[arg(long)]
         dx: Option<String>,
-        /// Only these periods (';'-separated, fixed or relative).
+        /// Chỉ số liệu thuộc các kỳ này (cách nhau bởi ';', cố định hoặc tương đối).
         #[arg(long)]
         pe: Option<String>,
-        /// Only these units (';'-separated).
+        /// Chỉ các đơn vị này (cách nhau bởi ';').
         #[arg(long)]
         ou: Option<String>,
     },
