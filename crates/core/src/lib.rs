@@ -10,6 +10,7 @@
 //! function of its arguments, so every shell (store, analytics, io, web, CLI,
 //! documents) computes the same figure the same way.
 
+pub mod access;
 pub mod aggregate;
 pub mod code;
 pub mod completeness;
