@@ -93,20 +93,24 @@ pub(super) fn metadata_report_text(lang: Lang, file: &std::path::Path, r: &chiso
     } else {
         lang.t("Chạy thử (chưa ghi)", "Dry run (nothing written)")
     };
+    let deleted = if c.deleted > 0 {
+        format!(", {} {}", format_integer(c.deleted as i64), lang.t("xóa", "deleted"))
+    } else {
+        String::new()
+    };
+    format!("{head} {}: {}{deleted}", file.display(), counts_text(lang, c))
+}
+
+/// "5 mới, 0 cập nhật, 2 không đổi".
+fn counts_text(lang: Lang, c: &chiso_store::Counts) -> String {
     format!(
-        "{head} {}: {} {}, {} {}, {} {}{}",
-        file.display(),
+        "{} {}, {} {}, {} {}",
         format_integer(c.imported as i64),
         lang.t("mới", "new"),
         format_integer(c.updated as i64),
         lang.t("cập nhật", "updated"),
         format_integer(c.unchanged as i64),
         lang.t("không đổi", "unchanged"),
-        if c.deleted > 0 {
-            format!(", {} {}", format_integer(c.deleted as i64), lang.t("xóa", "deleted"))
-        } else {
-            String::new()
-        }
     )
 }
 
@@ -120,16 +124,11 @@ fn import_report_text(lang: Lang, file: &std::path::Path, r: &chiso_io::ImportRe
             lang.t("Chạy thử (chưa ghi)", "Dry run (nothing written)")
         };
         out.push_str(&format!(
-            "{head} {}: {} {} — {} {}, {} {}, {} {}, {} {}\n",
+            "{head} {}: {} {} — {}, {} {}\n",
             file.display(),
             format_integer(r.read as i64),
             lang.t("giá trị đọc được", "values read"),
-            format_integer(c.imported as i64),
-            lang.t("mới", "imported"),
-            format_integer(c.updated as i64),
-            lang.t("cập nhật", "updated"),
-            format_integer(c.unchanged as i64),
-            lang.t("không đổi", "unchanged"),
+            counts_text(lang, c),
             format_integer(r.ignored as i64),
             lang.t("bỏ qua", "ignored"),
         ));
