@@ -115,3 +115,79 @@ pub fn plain_value(v: f64) -> String {
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.to_string() }
 }
+
+/// A dimension of the grid, for laying it out as a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dim {
+    Dx,
+    Pe,
+    Ou,
+}
+
+/// A grid laid out with one dimension across: rows keyed by the other two.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pivot {
+    /// The dimensions that label each row, in dx, pe, ou order.
+    pub row_dims: Vec<Dim>,
+    /// Column labels of the dimension laid across.
+    pub columns: Vec<String>,
+    /// Row labels then one formatted cell per column ("" when no value).
+    pub rows: Vec<(Vec<String>, Vec<String>)>,
+}
+
+impl Grid {
+    /// Lays the grid out with `across` as columns, as an office reads a
+    /// table: units down, months across. Rows without any value are left out.
+    pub fn pivot(
+        &self,
+        model: &Model,
+        across: Dim,
+        period_label: impl Fn(&chiso_core::period::Period) -> String,
+    ) -> Pivot {
+        let tree = model.tree();
+        let row_dims: Vec<Dim> = [Dim::Dx, Dim::Pe, Dim::Ou].into_iter().filter(|d| *d != across).collect();
+        let columns: Vec<String> = match across {
+            Dim::Dx => self.dx.iter().map(|d| d.name(model)).collect(),
+            Dim::Pe => self.periods.iter().map(&period_label).collect(),
+            Dim::Ou => self.units.iter().map(|&u| tree.unit(u).name.clone()).collect(),
+        };
+        let col_of = |c: &crate::engine::Cell| match across {
+            Dim::Dx => self.dx.iter().position(|d| *d == c.dx),
+            Dim::Pe => self.periods.iter().position(|p| *p == c.period),
+            Dim::Ou => self.units.iter().position(|u| *u == c.unit),
+        };
+        // Row keys as positions in the grid's own orders, so rows sort as the query asked.
+        let key_of = |c: &crate::engine::Cell| -> Vec<usize> {
+            row_dims
+                .iter()
+                .map(|d| match d {
+                    Dim::Dx => self.dx.iter().position(|x| *x == c.dx).unwrap_or(0),
+                    Dim::Pe => self.periods.iter().position(|p| *p == c.period).unwrap_or(0),
+                    Dim::Ou => self.units.iter().position(|u| *u == c.unit).unwrap_or(0),
+                })
+                .collect()
+        };
+        let mut table: std::collections::BTreeMap<Vec<usize>, Vec<String>> = std::collections::BTreeMap::new();
+        for c in &self.cells {
+            let (Some(col), Some(v)) = (col_of(c), c.value) else { continue };
+            let row = table.entry(key_of(c)).or_insert_with(|| vec![String::new(); columns.len()]);
+            row[col] = format_value(model, &c.dx, v);
+        }
+        let rows = table
+            .into_iter()
+            .map(|(key, cells)| {
+                let labels = row_dims
+                    .iter()
+                    .zip(&key)
+                    .map(|(d, &i)| match d {
+                        Dim::Dx => self.dx[i].name(model),
+                        Dim::Pe => period_label(&self.periods[i]),
+                        Dim::Ou => tree.unit(self.units[i]).name.clone(),
+                    })
+                    .collect();
+                (labels, cells)
+            })
+            .collect();
+        Pivot { row_dims, columns, rows }
+    }
+}

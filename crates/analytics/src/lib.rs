@@ -16,4 +16,5 @@ pub mod query;
 pub mod targets;
 
 pub use engine::{AnalyticsEngine, Cell, Grid, MemoryEngine};
+pub use grid::{Dim, Pivot};
 pub use query::{DxItem, OuItem, PeItem, Query, QueryError};

@@ -52,10 +52,7 @@ impl DxItem {
     pub fn name(&self, model: &Model) -> String {
         match self {
             DxItem::Element { code, option } => {
-                let base = model
-                    .element(code.as_str())
-                    .map(|e| e.display_name().to_string())
-                    .unwrap_or_else(|| code.to_string());
+                let base = model.element(code.as_str()).map(|e| e.name.clone()).unwrap_or_else(|| code.to_string());
                 match option {
                     None => base,
                     Some(o) => {
@@ -69,7 +66,7 @@ impl DxItem {
                 }
             }
             DxItem::Indicator(c) => {
-                model.indicator(c.as_str()).map(|i| i.display_name().to_string()).unwrap_or_else(|| c.to_string())
+                model.indicator(c.as_str()).map(|i| i.name.clone()).unwrap_or_else(|| c.to_string())
             }
         }
     }

@@ -259,3 +259,33 @@ fn the_year_so_far_is_a_span_of_days() {
     assert_eq!(e.value_between(&el("HS_TONG"), t, d(1, 1), d(3, 15)), Some(200.0), "March is not over by the 15th");
     assert_eq!(e.value_between(&el("HS_TONG"), t, d(1, 1), d(3, 31)), e.value(&el("HS_TONG"), t, &pe("2023Q1")));
 }
+
+#[test]
+fn a_grid_laid_out_with_months_across() {
+    let m = model();
+    let values = [
+        v("HS_TONG", None, "202307", "X1", 100.0),
+        v("HS_TONG", None, "202308", "X1", 1205780.0),
+        v("HS_TONG", None, "202308", "X2", 50.0),
+    ];
+    let e = MemoryEngine::from_values(m.clone(), &values);
+    let q = Query::from_lists(&m, "HS_TONG", "202307;202308;202309", "X1;X2").unwrap();
+    let g = e.query(&q, NaiveDate::from_ymd_opt(2023, 10, 1).unwrap()).unwrap();
+    let p = g.pivot(&m, chiso_analytics::Dim::Pe, |p| p.label_vi());
+    assert_eq!(p.columns, ["Tháng 7/2023", "Tháng 8/2023", "Tháng 9/2023"]);
+    let rows: Vec<Vec<String>> = p
+        .rows
+        .into_iter()
+        .map(|(mut l, c)| {
+            l.extend(c);
+            l
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ["Tổng hồ sơ", "Xã 1", "100", "1.205.780", ""].map(String::from).to_vec(),
+            ["Tổng hồ sơ", "Xã 2", "", "50", ""].map(String::from).to_vec(),
+        ]
+    );
+}

@@ -142,6 +142,10 @@ pub struct AnalyticsArgs {
     /// Hiện cả ô không có số liệu.
     #[arg(long)]
     pub empty: bool,
+    /// Chiều trải theo cột trong bảng (pe: kỳ, ou: đơn vị, dx: dữ liệu, none: dạng danh sách);
+    /// mặc định: kỳ khi có nhiều kỳ.
+    #[arg(long, value_enum)]
+    pub columns: Option<Across>,
     #[command(flatten)]
     pub opts: ReadOpts,
 }
@@ -171,6 +175,14 @@ pub enum ExportWhat {
         #[arg(long)]
         ou: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Across {
+    Pe,
+    Ou,
+    Dx,
+    None,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
