@@ -86,8 +86,15 @@ pub trait Store: Send + Sync {
     async fn load_metadata(&self) -> Result<Metadata, StoreError>;
 
     /// Values matching the filter, ordered by element, option, period start, unit.
+    ///
+    /// In full: element code, option code (no option first), period start
+    /// date, end date (the shorter period first) and identifier, unit code;
+    /// codes compare by bytes.
     async fn values(&self, filter: &ValueFilter) -> Result<Vec<DataValue>, StoreError>;
-    /// Streams matching values to `f` without holding them all in memory.
+    /// Streams matching values to `f`, in the order of `values`, without
+    /// holding them all in memory: the SQLite store holds a batch of whole
+    /// elements of at most 200 000 values (or a single larger element).
+    /// Every value comes from one snapshot of the store.
     async fn for_each_value(
         &self,
         filter: &ValueFilter,

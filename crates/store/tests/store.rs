@@ -560,6 +560,78 @@ async fn filters_are_anded_and_results_ordered() {
     .await;
 }
 
+/// Values whose codes and periods are first met against their order, so
+/// the store's ids for them run backwards; with every kind of text, and
+/// with or without the ASCII unit separator in some of it.
+fn against_the_order(unit_separators: bool) -> Vec<DataValue> {
+    let sep = if unit_separators { '\u{1f}' } else { '|' };
+    let mut out = Vec::new();
+    for (i, period) in ["2024", "202412", "2024Q4", "202410", "2023"].into_iter().enumerate() {
+        for unit in ["X_THIEN_LOC", "X_DONG_LOC", "TINH"] {
+            for (element, options) in
+                [("HS_TRE_HAN", &[][..]), ("HS_TIEP_NHAN", &["TRUC_TUYEN", "CAP_XA"][..]), ("HS_GIAI_QUYET", &[][..])]
+            {
+                for option in options.iter().map(|o| Some(c(o))).chain([None]) {
+                    let n = out.len();
+                    out.push(DataValue {
+                        element: c(element),
+                        period: p(period),
+                        unit: c(unit),
+                        option,
+                        value: ["58109".into(), String::new(), "1.5".into(), format!("7{sep}"), " 8 ".into()][n % 5]
+                            .clone(),
+                        stored_by: [None, Some(String::new()), Some("=".into()), Some(format!("a{sep}b"))][n % 4]
+                            .clone(),
+                        comment: [None, Some("ước tính,\ncó xuống dòng"), Some("")][n % 3].map(str::to_string),
+                        updated_at: Some(at(&format!("2024-12-0{}T10:30:00.125", i + 1))),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The order of `Store::values`: element, option (none first), period
+/// start, then end, then identifier, unit.
+fn in_store_order(mut values: Vec<DataValue>) -> Vec<DataValue> {
+    values.sort_by_key(|v| {
+        let option = v.option.as_ref().map_or(String::new(), |o| o.to_string());
+        (v.element.clone(), option, v.period.start(), v.period.end(), v.period.to_string(), v.unit.clone())
+    });
+    values
+}
+
+#[tokio::test]
+async fn values_come_back_in_code_order_whatever_their_ids() {
+    for unit_separators in [false, true] {
+        each_backend(|b| async move { code_order_story(b.store(), against_the_order(unit_separators)).await }).await;
+    }
+}
+
+/// Reads return `written` in the documented order, not in the store's.
+async fn code_order_story(store: &dyn Store, written: Vec<DataValue>) {
+    put(store, &written).await;
+    let expected = in_store_order(written);
+    assert_eq!(store.values(&ValueFilter::default()).await.unwrap(), expected);
+    let mut streamed = Vec::new();
+    let n = store.for_each_value(&ValueFilter::default(), &mut |v| streamed.push(v)).await.unwrap();
+    assert_eq!((n as usize, &streamed), (expected.len(), &expected));
+
+    let filter = ValueFilter {
+        elements: vec![c("HS_TIEP_NHAN"), c("HS_TRE_HAN")],
+        units: vec![c("TINH")],
+        ..ValueFilter::default()
+    };
+    let some: Vec<DataValue> = expected
+        .iter()
+        .filter(|v| v.element.as_str() != "HS_GIAI_QUYET" && v.unit.as_str() == "TINH")
+        .cloned()
+        .collect();
+    assert_eq!(some.len(), 5 * 4);
+    assert_eq!(store.values(&filter).await.unwrap(), some);
+}
+
 #[tokio::test]
 async fn reopening_keeps_everything() {
     each_backend(|mut b| async move {
@@ -769,6 +841,35 @@ async fn sqlite_corrupt_metadata_names_kind_and_code() {
     let err = store.load_metadata().await.unwrap_err();
     assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
     assert!(err.to_string().contains("data_element[HS_TRE_HAN]"), "{err}");
+}
+
+#[tokio::test]
+async fn sqlite_reads_values_whatever_their_ids() {
+    // Key rows written by another program, with ids the store would not
+    // choose: far apart (beyond a lookup table by id), so large that a
+    // value's four ids no longer fit in one integer, or negative.
+    let far_apart = ["INSERT INTO org_unit (id, code) VALUES (3000000, 'TINH')"];
+    let too_large = [
+        "INSERT INTO data_element (id, code) VALUES (2000000000, 'HS_TRE_HAN')",
+        "INSERT INTO value_option (id, code) VALUES (1900000000, 'CAP_XA')",
+        "INSERT INTO org_unit (id, code) VALUES (2100000000, 'TINH')",
+    ];
+    let negative = ["INSERT INTO data_element (id, code) VALUES (-5, 'HS_GIAI_QUYET')"];
+    for keys in [&far_apart[..], &too_large[..], &negative[..]] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chiso.db");
+        let store = SqliteStore::open(&path).await.unwrap();
+        let pool =
+            sqlx::SqlitePool::connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(&path)).await.unwrap();
+        for &sql in keys {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+        // Without the unit separator in text, which is read another way.
+        let written = against_the_order(false);
+        put(&store, &written).await;
+        assert_eq!(store.values(&ValueFilter::default()).await.unwrap(), in_store_order(written), "{keys:?}");
+    }
 }
 
 #[tokio::test]
