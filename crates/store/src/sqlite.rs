@@ -1017,7 +1017,7 @@ impl StoreTx for SqliteTx {
             let bundle_position = *i;
             *i += 1;
             kept.insert((doc.kind, doc.code.as_str()));
-            match stored.get(&(doc.kind.to_string(), doc.code.clone())) {
+            let (position, outcome) = match stored.get(&(doc.kind.to_string(), doc.code.clone())) {
                 None => {
                     // Merge appends new objects after the kept ones.
                     let position = match mode {
@@ -1028,15 +1028,7 @@ impl StoreTx for SqliteTx {
                             *n - 1
                         }
                     };
-                    sqlx::query("INSERT INTO metadata_object (kind, code, position, body, updated_at) VALUES ($1, $2, $3, $4, $5)")
-                        .bind(doc.kind)
-                        .bind(&doc.code)
-                        .bind(position)
-                        .bind(&doc.body)
-                        .bind(&now)
-                        .execute(&mut *self.tx)
-                        .await?;
-                    counts.add(PutOutcome::Imported);
+                    (position, PutOutcome::Imported)
                 }
                 Some((old_position, old_body)) => {
                     let position = match mode {
@@ -1047,17 +1039,22 @@ impl StoreTx for SqliteTx {
                         counts.add(PutOutcome::Unchanged);
                         continue;
                     }
-                    sqlx::query("UPDATE metadata_object SET position = $3, body = $4, updated_at = $5 WHERE kind = $1 AND code = $2")
-                        .bind(doc.kind)
-                        .bind(&doc.code)
-                        .bind(position)
-                        .bind(&doc.body)
-                        .bind(&now)
-                        .execute(&mut *self.tx)
-                        .await?;
-                    counts.add(PutOutcome::Updated);
+                    (position, PutOutcome::Updated)
                 }
-            }
+            };
+            sqlx::query(
+                "INSERT INTO metadata_object (kind, code, position, body, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (kind, code) DO UPDATE SET position = excluded.position, body = excluded.body, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(doc.kind)
+            .bind(&doc.code)
+            .bind(position)
+            .bind(&doc.body)
+            .bind(&now)
+            .execute(&mut *self.tx)
+            .await?;
+            counts.add(outcome);
         }
         if mode == MetadataMode::Replace {
             for (kind, code) in stored.keys() {
