@@ -96,6 +96,9 @@ struct Entry {
 }
 
 /// Values held in memory, per element, sorted by (unit, period start, option).
+/// Cloning is cheap enough (a few MB for a province's year) to update a copy
+/// while readers keep using the original.
+#[derive(Clone)]
 pub struct MemoryEngine {
     model: Arc<Model>,
     series: HashMap<Code, Vec<Entry>>,
@@ -138,6 +141,41 @@ impl MemoryEngine {
         };
         self.series.entry(v.element.clone()).or_default().push(Entry { unit, option, period: v.period, value });
         self.sorted = false;
+    }
+
+    /// Replaces the figure of the value's cell (element, option, period,
+    /// unit) with the value's, or removes the cell's figure when `value` is
+    /// empty. Keeps the engine sorted: no `finish` needed.
+    pub fn upsert(&mut self, v: &DataValue) {
+        self.finish();
+        let Some(unit) = self.model.tree().index(v.unit.as_str()) else { return };
+        let option = match &v.option {
+            None => 0,
+            Some(o) => match self.option_index(v.element.as_str(), o.as_str()) {
+                Some(i) => i,
+                None => return,
+            },
+        };
+        let key = |e: &Entry| (e.unit, e.period.start_day(), e.period.end_day(), e.option);
+        let entry = v.numeric().map(|value| Entry { unit, option, period: v.period, value });
+        let Some(series) = self.series.get_mut(&v.element) else {
+            if let Some(e) = entry.filter(|_| self.model.element(v.element.as_str()).is_some()) {
+                self.series.insert(v.element.clone(), vec![e]);
+            }
+            return;
+        };
+        let want = (unit, v.period.start_day(), v.period.end_day(), option);
+        let at = series.partition_point(|e| key(e) < want);
+        // Periods of one span and kind share a key: compare the period itself.
+        let same = series[at..].iter().take_while(|e| key(e) == want).position(|e| e.period == v.period);
+        match (same.map(|i| at + i), entry) {
+            (Some(i), Some(e)) => series[i] = e,
+            (Some(i), None) => {
+                series.remove(i);
+            }
+            (None, Some(e)) => series.insert(at, e),
+            (None, None) => {}
+        }
     }
 
     pub fn finish(&mut self) {

@@ -217,6 +217,45 @@ mod props {
             let by_quarters: f64 = (1..=4).filter_map(|q| e.value(&el("HS_TONG"), root, &pe(&format!("2023Q{q}")))).sum();
             prop_assert_eq!(by_quarters, total);
         }
+
+        /// Writing values one by one into a built engine (new cells, changed
+        /// cells, cleared cells) answers as an engine built from the final values.
+        #[test]
+        fn upserts_equal_a_rebuild(
+            first in prop::collection::vec((0usize..5, 1u32..13, 0usize..3, 0u32..1000), 0..40),
+            edits in prop::collection::vec((0usize..5, 1u32..13, 0usize..3, prop::option::of(0u32..1000)), 0..40),
+        ) {
+            let m = model();
+            let units = ["CAP_TINH", "CAP_XA", "X1", "X2", "H1"];
+            let opts = [None, Some("TRUC_TUYEN"), Some("TRUC_TIEP")];
+            let cell = |u: usize, mo: u32, o: usize, x: f64| v("HS_TN", opts[o], &format!("2023{mo:02}"), units[u], x);
+            let mut cells = std::collections::BTreeMap::new();
+            for (u, mo, o, x) in first {
+                cells.insert((u, mo, o), f64::from(x));
+            }
+            let start: Vec<DataValue> = cells.iter().map(|(&(u, mo, o), &x)| cell(u, mo, o, x)).collect();
+            let mut e = MemoryEngine::from_values(m.clone(), &start);
+            for (u, mo, o, x) in edits {
+                let mut value = cell(u, mo, o, 0.0);
+                match x {
+                    Some(x) => { cells.insert((u, mo, o), f64::from(x)); value.value = x.to_string(); }
+                    None => { cells.remove(&(u, mo, o)); value.value = String::new(); }
+                }
+                e.upsert(&value);
+            }
+            let end: Vec<DataValue> = cells.iter().map(|(&(u, mo, o), &x)| cell(u, mo, o, x)).collect();
+            let rebuilt = MemoryEngine::from_values(m.clone(), &end);
+            prop_assert_eq!(e.len(), rebuilt.len());
+            let t = m.tree();
+            for unit in ["T", "H1", "X1", "CAP_TINH"] {
+                let ix = t.index(unit).unwrap();
+                for p in ["2023", "2023Q2", "202305"] {
+                    for dx in [el("HS_TN"), DxItem::Element { code: Code::new("HS_TN").unwrap(), option: Some(Code::new("TRUC_TUYEN").unwrap()) }, ind("TL_KENH")] {
+                        prop_assert_eq!(e.value(&dx, ix, &pe(p)), rebuilt.value(&dx, ix, &pe(p)), "{} {} {:?}", unit, p, dx);
+                    }
+                }
+            }
+        }
     }
 }
 

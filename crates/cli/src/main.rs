@@ -117,11 +117,26 @@ pub enum Command {
         #[command(flatten)]
         opts: ReadOpts,
     },
-    /// Nạp tỉnh mẫu (thay toàn bộ dữ liệu đang có).
+    /// Nạp tỉnh mẫu (thay toàn bộ dữ liệu đang có) và tạo các tài khoản mẫu.
     Demo {
         /// Ngày "hôm nay" của dữ liệu mẫu (mặc định: hôm nay).
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
+    },
+    /// Chạy ứng dụng web và API JSON.
+    Serve {
+        /// Địa chỉ lắng nghe.
+        #[arg(long, env = "CHISO_ADDR", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Nạp lại tỉnh mẫu và các tài khoản mẫu trước khi chạy.
+        #[arg(long)]
+        demo: bool,
+        /// Coi hôm nay là ngày này (hạn nộp, kỳ tương đối, dữ liệu mẫu).
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+        /// Đặt cờ Secure cho cookie (khi chạy sau HTTPS).
+        #[arg(long)]
+        secure_cookies: bool,
     },
 }
 

@@ -30,5 +30,6 @@ pub mod threshold;
 pub mod validate;
 pub mod value;
 pub mod verdict;
+pub mod workflow;
 
 pub use code::Code;

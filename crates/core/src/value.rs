@@ -84,4 +84,17 @@ pub struct Submission {
     pub submitted_at: Option<NaiveDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submitted_by: Option<String>,
+    /// The office's last decision (return or approval): who, when, why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<Review>,
+}
+
+/// The office's decision on a submission.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub by: String,
+    pub at: NaiveDateTime,
+    /// Required when returning: what the unit must fix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }

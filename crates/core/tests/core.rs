@@ -126,6 +126,7 @@ fn completeness_of_a_monthly_report() {
         status,
         submitted_at: when.map(at),
         submitted_by: None,
+        review: None,
     };
     let subs = [
         sub("SO_A", SubmissionStatus::Approved, Some("2026-10-15 09:30")),

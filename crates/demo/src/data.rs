@@ -528,6 +528,7 @@ pub(crate) fn generate(org: &Org, forms: &[ReportForm], today: NaiveDate) -> Rep
                     status,
                     submitted_at,
                     submitted_by: Some(prof.reporter.clone()),
+                    review: None,
                 });
                 if !weekly && prof.tier != Tier::Commune && status != SubmissionStatus::Draft {
                     narratives.extend(narrative::write(form, p, prof, &figs, &mut rng));

@@ -21,7 +21,7 @@ use crate::raw::{RawItem, RawSink};
 use crate::resolve::{Resolver, ValueKey};
 use chiso_core::metadata::Model;
 use chiso_core::value::DataValue;
-use chiso_store::{Counts, MetadataMode, PutOutcome, Store, StoreTx, ValueFilter};
+use chiso_store::{Actor, Counts, MetadataMode, PutOutcome, Store, StoreTx, ValueFilter};
 use std::collections::HashMap;
 use std::fs::File;
 use std::ops::ControlFlow;
@@ -273,19 +273,22 @@ impl Importer<'_> {
 }
 
 /// Imports a data file into the store, all or nothing (see the module
-/// documentation). `progress` is called with the number of values read so far.
+/// documentation), the audit trail naming `actor` for every change.
+/// `progress` is called with the number of values read so far.
 pub async fn import_values(
     store: &dyn Store,
+    actor: &Actor,
     model: &Model,
     path: &Path,
     opts: &ImportOptions,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<ImportReport, IoError> {
-    import_values_batched(store, model, path, opts, progress, BATCH_SIZE).await
+    import_values_batched(store, actor, model, path, opts, progress, BATCH_SIZE).await
 }
 
 pub(crate) async fn import_values_batched(
     store: &dyn Store,
+    actor: &Actor,
     model: &Model,
     path: &Path,
     opts: &ImportOptions,
@@ -333,7 +336,7 @@ pub(crate) async fn import_values_batched(
         kept_comments,
         report: ImportReport::default(),
     };
-    let mut tx = store.begin().await?;
+    let mut tx = store.begin_as(actor).await?;
     while let Some(chunk) = receive.recv().await {
         for item in chunk {
             imp.item(item);
@@ -386,10 +389,12 @@ pub struct MetadataImportReport {
 
 /// Reads a metadata file, checks it with `Model::new` (in `Merge` mode, the
 /// stored metadata with the file merged in, so a partial file may refer to
-/// stored objects) and saves it in one transaction; a dry run rolls back.
-/// Every problem is listed in `IoError::InvalidMetadata`, naming the file.
+/// stored objects) and saves it in one transaction, made by `actor`; a dry
+/// run rolls back. Every problem is listed in `IoError::InvalidMetadata`,
+/// naming the file.
 pub async fn import_metadata(
     store: &dyn Store,
+    actor: &Actor,
     path: &Path,
     mode: MetadataMode,
     dry_run: bool,
@@ -401,7 +406,7 @@ pub async fn import_metadata(
         MetadataMode::Merge => store.load_metadata().await?.merge(bundle.clone()),
     };
     Model::new(whole).map_err(|errors| IoError::InvalidMetadata { file, errors })?;
-    let mut tx = store.begin().await?;
+    let mut tx = store.begin_as(actor).await?;
     let counts = tx.save_metadata(&bundle, mode).await?;
     if dry_run {
         tx.rollback().await?;
@@ -486,9 +491,11 @@ mod tests {
             let store = SqliteStore::open_in_memory().await.unwrap();
             let opts = ImportOptions::default();
             if !before.is_empty() {
-                import_values(&store, &model, &first, &opts, &mut |_| {}).await.unwrap();
+                import_values(&store, &Actor::system(), &model, &first, &opts, &mut |_| {}).await.unwrap();
             }
-            let report = import_values_batched(&store, &model, &path, &opts, &mut |_| {}, batch).await.unwrap();
+            let report = import_values_batched(&store, &Actor::system(), &model, &path, &opts, &mut |_| {}, batch)
+                .await
+                .unwrap();
             let stored: Vec<String> = store
                 .values(&ValueFilter::default())
                 .await
@@ -552,7 +559,9 @@ mod tests {
         let store = SqliteStore::open_in_memory().await.unwrap();
         let mut seen = Vec::new();
         let report =
-            import_values(&store, &model, &path, &ImportOptions::default(), &mut |n| seen.push(n)).await.unwrap();
+            import_values(&store, &Actor::system(), &model, &path, &ImportOptions::default(), &mut |n| seen.push(n))
+                .await
+                .unwrap();
         assert_eq!(seen, [1000, 2000, 3000]);
         assert_eq!((report.read, report.counts.imported, report.ignored), (3000, 12, 2988));
     }

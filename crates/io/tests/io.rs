@@ -4,7 +4,7 @@
 use chiso_core::metadata::Model;
 use chiso_core::value::DataValue;
 use chiso_io::*;
-use chiso_store::{Counts, MetadataMode, SqliteStore, Store, ValueFilter};
+use chiso_store::{Actor, Counts, MetadataMode, SqliteStore, Store, ValueFilter};
 use std::path::{Path, PathBuf};
 
 fn data(name: &str) -> PathBuf {
@@ -21,7 +21,7 @@ async fn store() -> SqliteStore {
 
 async fn import(store: &SqliteStore, model: &Model, path: &Path, dry_run: bool) -> ImportReport {
     let opts = ImportOptions { dry_run, format: None };
-    import_values(store, model, path, &opts, &mut |_| {}).await.unwrap()
+    import_values(store, &Actor::system(), model, path, &opts, &mut |_| {}).await.unwrap()
 }
 
 fn counts(imported: u64, updated: u64, unchanged: u64) -> Counts {
@@ -203,17 +203,17 @@ mod metadata {
             "org_units:\n  - { code: XA, name: Xã, parent: TINH }\n  - { code: TINH, name: Tỉnh }\n\
              data_elements:\n  - { code: A, name: A, value_type: integer, pillar: KHONG_CO, disaggregation: KHONG_CO }\n",
         );
-        let e = import_metadata(&store, &bad, MetadataMode::Replace, false).await.unwrap_err();
+        let e = import_metadata(&store, &Actor::system(), &bad, MetadataMode::Replace, false).await.unwrap_err();
         let text = e.to_string();
         assert!(text.starts_with("sai.yaml: siêu dữ liệu có 2 lỗi:"), "{text}");
         assert!(text.contains("data_elements[A].pillar: trụ cột KHONG_CO không tồn tại"), "{text}");
 
         let fixture = data("metadata.yaml");
-        let dry = import_metadata(&store, &fixture, MetadataMode::Replace, true).await.unwrap();
+        let dry = import_metadata(&store, &Actor::system(), &fixture, MetadataMode::Replace, true).await.unwrap();
         assert!(!dry.committed);
         assert!(dry.counts.imported > 0);
         assert_eq!(store.load_metadata().await.unwrap(), chiso_core::metadata::Metadata::default());
-        let real = import_metadata(&store, &fixture, MetadataMode::Replace, false).await.unwrap();
+        let real = import_metadata(&store, &Actor::system(), &fixture, MetadataMode::Replace, false).await.unwrap();
         assert!(real.committed);
         assert_eq!(real.counts, dry.counts);
         assert_eq!(store.load_metadata().await.unwrap(), read_metadata(&fixture).unwrap());
@@ -224,7 +224,7 @@ mod metadata {
             "them_xa.yaml",
             "org_units:\n  - { code: X_MOI, name: Xã Mới, parent: H_CAN_LOC, kind: XA }\n",
         );
-        let merged = import_metadata(&store, &extra, MetadataMode::Merge, false).await.unwrap();
+        let merged = import_metadata(&store, &Actor::system(), &extra, MetadataMode::Merge, false).await.unwrap();
         assert_eq!(merged.counts.imported, 1);
         let stored = Model::new(store.load_metadata().await.unwrap()).unwrap();
         assert!(stored.tree().get("X_MOI").is_some());
@@ -302,7 +302,8 @@ mod formats {
             let store = store().await;
             let mut seen = Vec::new();
             let opts = ImportOptions::default();
-            let report = import_values(&store, &model, &path, &opts, &mut |n| seen.push(n)).await.unwrap();
+            let report =
+                import_values(&store, &Actor::system(), &model, &path, &opts, &mut |n| seen.push(n)).await.unwrap();
             assert_eq!(report.counts, counts(10, 0, 0), "{}", path.display());
             assert!(report.committed);
             assert_eq!(report.errors, vec![]);
@@ -432,7 +433,9 @@ mod errors {
             "hong.json",
             "{\"dataValues\": [\n  {\"dataElement\": \"A\", \"value\": 1},\n  {\"dataElement\": }\n]}",
         );
-        let e = import_values(&store, &model, &broken, &ImportOptions::default(), &mut |_| {}).await.unwrap_err();
+        let e = import_values(&store, &Actor::system(), &model, &broken, &ImportOptions::default(), &mut |_| {})
+            .await
+            .unwrap_err();
         assert_eq!(e.to_string(), "hong.json dòng 3, cột 19: expected value");
         assert_eq!(store.count_values().await.unwrap(), 0);
     }
@@ -608,15 +611,19 @@ mod driver {
         let model = model();
         let store = store().await;
         let opts = ImportOptions::default();
-        let e = import_values(&store, &model, Path::new("/khong/co/tep.csv"), &opts, &mut |_| {}).await.unwrap_err();
+        let e = import_values(&store, &Actor::system(), &model, Path::new("/khong/co/tep.csv"), &opts, &mut |_| {})
+            .await
+            .unwrap_err();
         assert!(e.to_string().starts_with("tep.csv: "), "{e}");
-        let e = import_values(&store, &model, Path::new("so_lieu.txt"), &opts, &mut |_| {}).await.unwrap_err();
+        let e = import_values(&store, &Actor::system(), &model, Path::new("so_lieu.txt"), &opts, &mut |_| {})
+            .await
+            .unwrap_err();
         assert_eq!(e.to_string(), "so_lieu.txt: không nhận ra định dạng dữ liệu (cần .json, .csv hoặc .xlsx)");
         // The format given explicitly wins over the extension.
         let dir = tempfile::tempdir().unwrap();
         let txt = temp_file(&dir, "so_lieu.txt", &std::fs::read_to_string(data("values.csv")).unwrap());
         let opts = ImportOptions { dry_run: false, format: Some(DataFormat::Csv) };
-        let report = import_values(&store, &model, &txt, &opts, &mut |_| {}).await.unwrap();
+        let report = import_values(&store, &Actor::system(), &model, &txt, &opts, &mut |_| {}).await.unwrap();
         assert_eq!(report.counts, counts(10, 0, 0));
     }
 }

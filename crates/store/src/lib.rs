@@ -16,7 +16,9 @@ use chiso_core::metadata::Metadata;
 use chiso_core::period::Period;
 use chiso_core::value::{DataValue, Narrative, Submission};
 
+mod accounts;
 mod sqlite;
+pub use accounts::{Account, Actor, ApiToken, AuditEntry, AuditFilter, AuditSubject, NewAccount, Session};
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -81,7 +83,13 @@ pub struct ValueFilter {
 pub trait Store: Send + Sync {
     /// Opens an all-or-nothing write: nothing is visible to readers until
     /// `commit`; dropping or `rollback` leaves the store as it was.
-    async fn begin(&self) -> Result<Box<dyn StoreTx>, StoreError>;
+    /// Changes are recorded in the audit trail as made by `Actor::system()`.
+    async fn begin(&self) -> Result<Box<dyn StoreTx>, StoreError> {
+        self.begin_as(&Actor::system()).await
+    }
+    /// As `begin`, with every change of a value, narrative, submission status
+    /// or account recorded in the audit trail as made by `actor`.
+    async fn begin_as(&self, actor: &Actor) -> Result<Box<dyn StoreTx>, StoreError>;
 
     async fn load_metadata(&self) -> Result<Metadata, StoreError>;
 
@@ -104,6 +112,19 @@ pub trait Store: Send + Sync {
 
     async fn narratives(&self, form: Option<&Code>, period: Option<&Period>) -> Result<Vec<Narrative>, StoreError>;
     async fn submissions(&self, form: Option<&Code>, periods: &[Period]) -> Result<Vec<Submission>, StoreError>;
+
+    /// Every account, by username.
+    async fn accounts(&self) -> Result<Vec<Account>, StoreError>;
+    /// The account and its password hash (PHC string), active or not.
+    async fn account(&self, username: &str) -> Result<Option<(Account, String)>, StoreError>;
+    /// The live session with this token hash (expired ones are not returned).
+    async fn session(&self, token_hash: &str, now: chrono::NaiveDateTime) -> Result<Option<Session>, StoreError>;
+    /// The account an API token (by its hash) belongs to.
+    async fn api_token_account(&self, token_hash: &str) -> Result<Option<String>, StoreError>;
+    /// The API tokens of an account (never their secret), newest first.
+    async fn api_tokens(&self, username: &str) -> Result<Vec<ApiToken>, StoreError>;
+    /// Audit entries matching the filter, newest first.
+    async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
 #[async_trait]
@@ -115,6 +136,21 @@ pub trait StoreTx: Send {
     async fn delete_values(&mut self, filter: &ValueFilter) -> Result<u64, StoreError>;
     async fn put_narratives(&mut self, items: &[Narrative]) -> Result<Vec<PutOutcome>, StoreError>;
     async fn put_submissions(&mut self, items: &[Submission]) -> Result<Vec<PutOutcome>, StoreError>;
+
+    /// Creates the account, or fails with `Invalid` if the username exists.
+    async fn create_account(&mut self, account: &NewAccount) -> Result<(), StoreError>;
+    /// Replaces name, scope and active flag (not the password) of an existing account.
+    async fn update_account(&mut self, account: &Account) -> Result<PutOutcome, StoreError>;
+    async fn set_password(&mut self, username: &str, password_hash: &str) -> Result<(), StoreError>;
+    async fn create_session(&mut self, session: &Session) -> Result<(), StoreError>;
+    /// Ends one session (logout).
+    async fn delete_session(&mut self, token_hash: &str) -> Result<(), StoreError>;
+    /// Ends every session of an account (password change, deactivation).
+    async fn delete_sessions_of(&mut self, username: &str) -> Result<u64, StoreError>;
+    /// Stores a new API token; returns its id.
+    async fn create_api_token(&mut self, username: &str, name: &str, token_hash: &str) -> Result<i64, StoreError>;
+    /// Revokes a token of the account; false if it has no such token.
+    async fn delete_api_token(&mut self, username: &str, id: i64) -> Result<bool, StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
     async fn rollback(self: Box<Self>) -> Result<(), StoreError>;
 }

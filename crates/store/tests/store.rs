@@ -7,10 +7,14 @@
 //! report: 58.109 dossiers resolved in 08/2023, 53.531 on time, 629 late.
 
 use chiso_core::Code;
+use chiso_core::access::{Role, Scope};
 use chiso_core::metadata::Metadata;
 use chiso_core::period::Period;
-use chiso_core::value::{DataValue, Narrative, Submission, SubmissionStatus};
-use chiso_store::{Counts, MetadataMode, PutOutcome, SqliteStore, Store, StoreError, ValueFilter};
+use chiso_core::value::{DataValue, Narrative, Review, Submission, SubmissionStatus};
+use chiso_store::{
+    Account, Actor, AuditEntry, AuditFilter, AuditSubject, Counts, MetadataMode, NewAccount, PutOutcome, Session,
+    SqliteStore, Store, StoreError, ValueFilter,
+};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::json;
 use std::future::Future;
@@ -645,6 +649,7 @@ async fn reopening_keeps_everything() {
             status: SubmissionStatus::Submitted,
             submitted_at: Some(at("2023-08-24T09:00:00")),
             submitted_by: Some("so_khcn".into()),
+            review: None,
         };
         let mut tx = b.store().begin().await.unwrap();
         tx.put_submissions(std::slice::from_ref(&submission)).await.unwrap();
@@ -718,6 +723,7 @@ async fn submissions_round_trip() {
             status,
             submitted_at: when.map(at),
             submitted_by: when.map(|_| format!("nguoi_gui_{unit}").to_lowercase()),
+            review: None,
         };
         let items = vec![
             s("BC_THANG", "202308", "X_THIEN_LOC", SubmissionStatus::Draft, None),
@@ -752,6 +758,503 @@ async fn submissions_round_trip() {
         );
         tx.commit().await.unwrap();
         assert_eq!(store.submissions(None, &[p("202308")]).await.unwrap(), vec![items[1].clone(), sent]);
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------
+// Accounts, sessions and API tokens
+
+const HASH_AN: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$4b2VtYWYzZGVmYWNlMTIzNDU2Nzg";
+const HASH_BINH: &str = "$argon2id$v=19$m=19456,t=2,p=1$bXVvaW11b2k$ZGVhZGJlZWZjYWZlYmFiZTAwMTEyMg";
+
+fn account(username: &str, full_name: &str, role: Role, unit: Option<&str>) -> Account {
+    Account {
+        username: username.into(),
+        full_name: full_name.into(),
+        scope: Scope { role, unit: unit.map(c), include_descendants: false },
+        active: true,
+    }
+}
+
+/// The coordinating office and a commune reporter.
+fn office() -> Account {
+    account("vp_dieuphoi", "Nguyễn Văn An", Role::Office, None)
+}
+
+fn reporter() -> Account {
+    account("xa_thienloc", "Lê Thị Bình", Role::Reporter, Some("X_THIEN_LOC"))
+}
+
+async fn create_accounts(store: &dyn Store, accounts: &[(Account, &str)]) {
+    let mut tx = store.begin().await.unwrap();
+    for (a, hash) in accounts {
+        tx.create_account(&NewAccount { account: a.clone(), password_hash: hash.to_string() }).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+/// An audit entry without its id and time: (actor, route, subject, old, new, comment).
+type Change = (String, String, AuditSubject, Option<String>, Option<String>, Option<String>);
+
+fn change(e: &AuditEntry) -> Change {
+    (e.username.clone(), e.route.clone(), e.subject.clone(), e.old.clone(), e.new.clone(), e.comment.clone())
+}
+
+async fn changes(store: &dyn Store, filter: AuditFilter) -> Vec<Change> {
+    store.audit(&filter).await.unwrap().iter().map(change).collect()
+}
+
+fn by(actor: &Actor, subject: AuditSubject, old: Option<&str>, new: Option<&str>, comment: Option<&str>) -> Change {
+    let s = |x: Option<&str>| x.map(str::to_string);
+    (actor.username.clone(), actor.route.clone(), subject, s(old), s(new), s(comment))
+}
+
+fn value_subject(element: &str, option: Option<&str>, period: &str, unit: &str) -> AuditSubject {
+    AuditSubject::Value { element: c(element), option: option.map(c), period: p(period), unit: c(unit) }
+}
+
+#[tokio::test]
+async fn accounts_are_created_once_updated_and_keep_their_password_apart() {
+    each_backend(|b| async move {
+        let store = b.store();
+        create_accounts(store, &[(reporter(), HASH_BINH), (office(), HASH_AN)]).await;
+        // By username, whatever the order of creation.
+        assert_eq!(store.accounts().await.unwrap(), vec![office(), reporter()]);
+        assert_eq!(store.account("xa_thienloc").await.unwrap(), Some((reporter(), HASH_BINH.to_string())));
+        assert_eq!(store.account("xa_dongloc").await.unwrap(), None);
+
+        // A username is taken once; the failed transaction changes nothing.
+        let mut tx = store.begin().await.unwrap();
+        let twin = NewAccount {
+            account: account("vp_dieuphoi", "Trần Văn Cường", Role::Admin, None),
+            password_hash: HASH_BINH.into(),
+        };
+        let err = tx.create_account(&twin).await.unwrap_err();
+        assert!(matches!(err, StoreError::Invalid { .. }), "{err:?}");
+        assert!(err.to_string().contains("account[vp_dieuphoi]"), "{err}");
+        tx.rollback().await.unwrap();
+        assert_eq!(store.account("vp_dieuphoi").await.unwrap(), Some((office(), HASH_AN.to_string())));
+
+        // The commune is merged: the reporter is deactivated, then given the district.
+        let admin = Actor::new("quantri", "web");
+        let mut moved = reporter();
+        moved.scope.unit = Some(c("H_CAN_LOC"));
+        moved.scope.include_descendants = true;
+        moved.active = false;
+        let mut tx = store.begin_as(&admin).await.unwrap();
+        assert_eq!(tx.update_account(&moved).await.unwrap(), PutOutcome::Updated);
+        assert_eq!(tx.update_account(&moved).await.unwrap(), PutOutcome::Unchanged);
+        let err = tx.update_account(&account("xa_dongloc", "Phạm Văn Dũng", Role::Reporter, Some("X_DONG_LOC"))).await;
+        assert!(matches!(err, Err(StoreError::Invalid { .. })), "{err:?}");
+        tx.set_password("xa_thienloc", HASH_AN).await.unwrap();
+        assert!(matches!(tx.set_password("xa_dongloc", HASH_AN).await, Err(StoreError::Invalid { .. })));
+        tx.commit().await.unwrap();
+        // An inactive account is still returned: the caller refuses the login.
+        assert_eq!(store.account("xa_thienloc").await.unwrap(), Some((moved.clone(), HASH_AN.to_string())));
+        assert_eq!(store.accounts().await.unwrap(), vec![office(), moved]);
+
+        // The trail describes the accounts, never their password.
+        let system = Actor::system();
+        let subject = |u: &str| AuditSubject::Account { username: u.into() };
+        let trail = changes(store, AuditFilter { kind: Some("account".into()), ..AuditFilter::default() }).await;
+        assert_eq!(
+            trail,
+            vec![
+                by(&admin, subject("xa_thienloc"), None, Some("password changed"), None),
+                by(
+                    &admin,
+                    subject("xa_thienloc"),
+                    Some("Lê Thị Bình; reporter; X_THIEN_LOC; active"),
+                    Some("Lê Thị Bình; reporter; H_CAN_LOC and below; inactive"),
+                    None
+                ),
+                by(&system, subject("vp_dieuphoi"), None, Some("Nguyễn Văn An; office; active"), None),
+                by(&system, subject("xa_thienloc"), None, Some("Lê Thị Bình; reporter; X_THIEN_LOC; active"), None),
+            ]
+        );
+        let all = store.audit(&AuditFilter::default()).await.unwrap();
+        assert!(
+            all.iter().all(|e| ![&e.old, &e.new].iter().any(|t| t.as_deref().is_some_and(|t| t.contains("argon2"))))
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sessions_live_until_they_expire_or_end() {
+    each_backend(|b| async move {
+        let store = b.store();
+        create_accounts(store, &[(office(), HASH_AN), (reporter(), HASH_BINH)]).await;
+        let session = |hash: &str, user: &str, created: &str, expires: &str| Session {
+            token_hash: hash.into(),
+            username: user.into(),
+            created_at: at(created),
+            expires_at: at(expires),
+            csrf: format!("csrf-{hash}"),
+        };
+        let monday = session("a1f3", "xa_thienloc", "2026-03-02T07:45:10.5", "2026-03-02T19:45:10.5");
+        let tuesday = session("b7c2", "xa_thienloc", "2026-03-03T08:01:00", "2026-03-03T20:01:00");
+        let office_s = session("c9d4", "vp_dieuphoi", "2026-03-03T08:30:00", "2026-03-03T20:30:00");
+        let mut tx = store.begin().await.unwrap();
+        for s in [&monday, &tuesday, &office_s] {
+            tx.create_session(s).await.unwrap();
+        }
+        let ghost = session("d0e5", "xa_dongloc", "2026-03-03T09:00:00", "2026-03-03T21:00:00");
+        assert!(matches!(tx.create_session(&ghost).await, Err(StoreError::Invalid { .. })));
+        tx.commit().await.unwrap();
+
+        assert_eq!(store.session("a1f3", at("2026-03-02T12:00:00")).await.unwrap(), Some(monday.clone()));
+        assert_eq!(store.session("a1f3", at("2026-03-02T19:45:10.499")).await.unwrap(), Some(monday));
+        // Expired at its expiry time, and after.
+        assert_eq!(store.session("a1f3", at("2026-03-02T19:45:10.5")).await.unwrap(), None);
+        assert_eq!(store.session("a1f3", at("2026-03-03T08:00:00")).await.unwrap(), None);
+        assert_eq!(store.session("ffff", at("2026-03-02T12:00:00")).await.unwrap(), None);
+
+        let noon = at("2026-03-03T12:00:00");
+        let mut tx = store.begin().await.unwrap();
+        tx.delete_session("c9d4").await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(store.session("c9d4", noon).await.unwrap(), None);
+        assert_eq!(store.session("b7c2", noon).await.unwrap(), Some(tuesday));
+
+        // A password change ends both of the reporter's sessions, expired or not.
+        let mut tx = store.begin().await.unwrap();
+        tx.create_session(&office_s).await.unwrap();
+        assert_eq!(tx.delete_sessions_of("xa_thienloc").await.unwrap(), 2);
+        assert_eq!(tx.delete_sessions_of("xa_thienloc").await.unwrap(), 0);
+        tx.commit().await.unwrap();
+        assert_eq!(store.session("b7c2", noon).await.unwrap(), None);
+        assert_eq!(store.session("c9d4", noon).await.unwrap(), Some(office_s));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_tokens_are_listed_looked_up_and_revoked() {
+    each_backend(|b| async move {
+        let store = b.store();
+        create_accounts(store, &[(office(), HASH_AN), (reporter(), HASH_BINH)]).await;
+        let before = chrono::Local::now().naive_local() - chrono::Duration::seconds(1);
+        let mut tx = store.begin().await.unwrap();
+        let excel = tx.create_api_token("vp_dieuphoi", "Bảng tính tổng hợp", "5e88489d").await.unwrap();
+        let sync = tx.create_api_token("vp_dieuphoi", "Đồng bộ LGSP", "9a0364b9").await.unwrap();
+        let commune = tx.create_api_token("xa_thienloc", "Nhập liệu xã", "c4ca4238").await.unwrap();
+        assert!(matches!(
+            tx.create_api_token("xa_dongloc", "Không có", "eccbc87e").await,
+            Err(StoreError::Invalid { .. })
+        ));
+        tx.commit().await.unwrap();
+        assert!(excel < sync && sync < commune, "{excel} {sync} {commune}");
+
+        // Newest first, without their secret.
+        let tokens = store.api_tokens("vp_dieuphoi").await.unwrap();
+        let listed: Vec<(i64, &str, Option<chrono::NaiveDateTime>)> =
+            tokens.iter().map(|t| (t.id, t.name.as_str(), t.last_used_at)).collect();
+        assert_eq!(listed, vec![(sync, "Đồng bộ LGSP", None), (excel, "Bảng tính tổng hợp", None)]);
+        assert!(tokens.iter().all(|t| t.created_at >= before));
+        assert_eq!(store.api_token_account("9a0364b9").await.unwrap().as_deref(), Some("vp_dieuphoi"));
+        assert_eq!(store.api_token_account("c4ca4238").await.unwrap().as_deref(), Some("xa_thienloc"));
+        assert_eq!(store.api_token_account("00000000").await.unwrap(), None);
+
+        // An account revokes only its own tokens.
+        let mut tx = store.begin().await.unwrap();
+        assert!(!tx.delete_api_token("xa_thienloc", excel).await.unwrap());
+        assert!(tx.delete_api_token("vp_dieuphoi", excel).await.unwrap());
+        assert!(!tx.delete_api_token("vp_dieuphoi", excel).await.unwrap());
+        tx.commit().await.unwrap();
+        assert_eq!(store.api_token_account("5e88489d").await.unwrap(), None);
+        assert_eq!(store.api_tokens("vp_dieuphoi").await.unwrap().iter().map(|t| t.id).collect::<Vec<_>>(), [sync]);
+        assert_eq!(store.api_tokens("xa_thienloc").await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------
+// The audit trail
+
+#[tokio::test]
+async fn audit_records_each_value_inserted_updated_and_deleted() {
+    each_backend(|b| async move {
+        let store = b.store();
+        let office = Actor::new("vp_dieuphoi", "import bc_thang_08.xlsx");
+        let mut tx = store.begin_as(&office).await.unwrap();
+        tx.put_values(&august()).await.unwrap();
+        tx.commit().await.unwrap();
+        let imported: Vec<Change> = august()
+            .iter()
+            .rev()
+            .map(|v| {
+                let subject = value_subject(v.element.as_str(), v.option.as_ref().map(Code::as_str), "202308", "TINH");
+                by(&office, subject, None, Some(&v.value), None)
+            })
+            .collect();
+        assert_eq!(changes(store, AuditFilter::default()).await, imported);
+
+        // One figure corrected with an explanation; the others are unchanged
+        // and leave no entry.
+        let clerk = Actor::new("xa_thienloc", "web");
+        let mut fixed = august();
+        fixed[2].value = "631".into();
+        fixed[2].comment = Some("Bổ sung 2 hồ sơ trễ hạn của xã Đồng Lộc".into());
+        let mut tx = store.begin_as(&clerk).await.unwrap();
+        tx.put_values(&fixed).await.unwrap();
+        // Deleting the breakdown by level records each value removed.
+        let breakdown = ValueFilter { elements: vec![c("HS_TIEP_NHAN")], ..ValueFilter::default() };
+        assert_eq!(tx.delete_values(&breakdown).await.unwrap(), 3);
+        tx.commit().await.unwrap();
+
+        let trail = changes(store, AuditFilter::default()).await;
+        assert_eq!(trail.len(), 7 + 1 + 3);
+        assert_eq!(
+            trail[..4],
+            [
+                by(&clerk, value_subject("HS_TIEP_NHAN", Some("CAP_XA"), "202308", "TINH"), Some("152083"), None, None),
+                by(
+                    &clerk,
+                    value_subject("HS_TIEP_NHAN", Some("CAP_TINH"), "202308", "TINH"),
+                    Some("104220"),
+                    None,
+                    None
+                ),
+                by(
+                    &clerk,
+                    value_subject("HS_TIEP_NHAN", Some("CAP_HUYEN"), "202308", "TINH"),
+                    Some("37367"),
+                    None,
+                    None
+                ),
+                by(
+                    &clerk,
+                    value_subject("HS_TRE_HAN", None, "202308", "TINH"),
+                    Some("629"),
+                    Some("631"),
+                    Some("Bổ sung 2 hồ sơ trễ hạn của xã Đồng Lộc")
+                ),
+            ]
+        );
+        assert_eq!(trail[4..], imported[..]);
+
+        // The same cell twice in one batch: both steps are recorded.
+        let twice =
+            vec![value("HS_GIAI_QUYET", "202309", "TINH", "60000"), value("HS_GIAI_QUYET", "202309", "TINH", "60123")];
+        put(store, &twice).await;
+        let system = Actor::system();
+        let september = value_subject("HS_GIAI_QUYET", None, "202309", "TINH");
+        assert_eq!(
+            changes(store, AuditFilter { limit: 2, ..AuditFilter::default() }).await,
+            [
+                by(&system, september.clone(), Some("60000"), Some("60123"), None),
+                by(&system, september, None, Some("60000"), None),
+            ]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audit_records_narratives_and_review_decisions() {
+    each_backend(|b| async move {
+        let store = b.store();
+        let commune = Actor::new("xa_thienloc", "web");
+        let office = Actor::new("vp_dieuphoi", "web");
+        let mut narrative = Narrative {
+            form: c("BC_THANG"),
+            period: p("202308"),
+            unit: c("X_THIEN_LOC"),
+            section: c("KHO_KHAN"),
+            text: "Đường truyền Internet tại bộ phận một cửa chập chờn.".into(),
+        };
+        let mut report = Submission {
+            form: c("BC_THANG"),
+            period: p("202308"),
+            unit: c("X_THIEN_LOC"),
+            status: SubmissionStatus::Draft,
+            submitted_at: None,
+            submitted_by: None,
+            review: None,
+        };
+        let mut tx = store.begin_as(&commune).await.unwrap();
+        tx.put_narratives(std::slice::from_ref(&narrative)).await.unwrap();
+        tx.put_submissions(std::slice::from_ref(&report)).await.unwrap();
+        // Unchanged: no entry.
+        assert_eq!(tx.put_narratives(std::slice::from_ref(&narrative)).await.unwrap(), [PutOutcome::Unchanged]);
+        narrative.text.push_str(" Đã đề nghị VNPT khắc phục.");
+        tx.put_narratives(std::slice::from_ref(&narrative)).await.unwrap();
+        report.status = SubmissionStatus::Submitted;
+        report.submitted_at = Some(at("2023-09-05T16:20:00"));
+        report.submitted_by = Some("xa_thienloc".into());
+        assert_eq!(tx.put_submissions(std::slice::from_ref(&report)).await.unwrap(), [PutOutcome::Updated]);
+        tx.commit().await.unwrap();
+
+        // The office returns the report with a reason.
+        let reason = "Thiếu số hồ sơ trễ hạn; đề nghị bổ sung trước ngày 08/9.";
+        report.status = SubmissionStatus::Returned;
+        report.review =
+            Some(Review { by: "vp_dieuphoi".into(), at: at("2023-09-06T10:15:30"), comment: Some(reason.into()) });
+        let mut tx = store.begin_as(&office).await.unwrap();
+        assert_eq!(tx.put_submissions(std::slice::from_ref(&report)).await.unwrap(), [PutOutcome::Updated]);
+        assert_eq!(tx.put_submissions(std::slice::from_ref(&report)).await.unwrap(), [PutOutcome::Unchanged]);
+        tx.commit().await.unwrap();
+        assert_eq!(store.submissions(None, &[]).await.unwrap(), vec![report.clone()]);
+
+        // A new reason alone is a change, and is recorded; a new sending
+        // time alone is a change, but not a decision, and is not.
+        let mut tx = store.begin_as(&office).await.unwrap();
+        let reworded = "Thiếu số hồ sơ trễ hạn tháng 8.";
+        report.review.as_mut().unwrap().comment = Some(reworded.into());
+        assert_eq!(tx.put_submissions(std::slice::from_ref(&report)).await.unwrap(), [PutOutcome::Updated]);
+        report.submitted_at = Some(at("2023-09-05T16:21:00"));
+        assert_eq!(tx.put_submissions(std::slice::from_ref(&report)).await.unwrap(), [PutOutcome::Updated]);
+        tx.commit().await.unwrap();
+        assert_eq!(store.submissions(Some(&c("BC_THANG")), &[p("202308")]).await.unwrap(), vec![report]);
+
+        let section = AuditSubject::Narrative {
+            form: c("BC_THANG"),
+            section: c("KHO_KHAN"),
+            period: p("202308"),
+            unit: c("X_THIEN_LOC"),
+        };
+        let sub = AuditSubject::Submission { form: c("BC_THANG"), period: p("202308"), unit: c("X_THIEN_LOC") };
+        assert_eq!(
+            changes(store, AuditFilter::default()).await,
+            vec![
+                by(&office, sub.clone(), Some("returned"), Some("returned"), Some(reworded)),
+                by(&office, sub.clone(), Some("submitted"), Some("returned"), Some(reason)),
+                by(&commune, sub.clone(), Some("draft"), Some("submitted"), None),
+                by(
+                    &commune,
+                    section.clone(),
+                    Some("Đường truyền Internet tại bộ phận một cửa chập chờn."),
+                    Some("Đường truyền Internet tại bộ phận một cửa chập chờn. Đã đề nghị VNPT khắc phục."),
+                    None
+                ),
+                by(&commune, sub, None, Some("draft"), None),
+                by(&commune, section, None, Some("Đường truyền Internet tại bộ phận một cửa chập chờn."), None),
+            ]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_rolled_back_transaction_leaves_no_audit_entry() {
+    each_backend(|b| async move {
+        let store = b.store();
+        let mut tx = store.begin_as(&Actor::new("vp_dieuphoi", "web")).await.unwrap();
+        tx.put_values(&august()).await.unwrap();
+        tx.delete_values(&ValueFilter { elements: vec![c("HS_TRE_HAN")], ..ValueFilter::default() }).await.unwrap();
+        tx.create_account(&NewAccount { account: reporter(), password_hash: HASH_BINH.into() }).await.unwrap();
+        tx.set_password("xa_thienloc", HASH_AN).await.unwrap();
+        tx.rollback().await.unwrap();
+        {
+            let mut tx = store.begin().await.unwrap();
+            tx.put_values(&august()).await.unwrap();
+            // dropped without commit
+        }
+        assert_eq!(store.audit(&AuditFilter::default()).await.unwrap(), vec![]);
+        assert_eq!(store.accounts().await.unwrap(), vec![]);
+        assert_eq!(store.count_values().await.unwrap(), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audit_filters_are_anded_newest_first_and_paged() {
+    each_backend(|b| async move {
+        let store = b.store();
+        let commune = Actor::new("xa_thienloc", "web");
+        let office = Actor::new("vp_dieuphoi", "api");
+        let mut tx = store.begin_as(&commune).await.unwrap();
+        tx.put_values(&[
+            value("HS_GIAI_QUYET", "202307", "X_THIEN_LOC", "287"),
+            value("HS_TRE_HAN", "202307", "X_THIEN_LOC", "4"),
+            value("HS_GIAI_QUYET", "202308", "X_THIEN_LOC", "312"),
+            value("HS_TRE_HAN", "202308", "X_THIEN_LOC", "3"),
+        ])
+        .await
+        .unwrap();
+        tx.put_submissions(&[Submission {
+            form: c("BC_THANG"),
+            period: p("202308"),
+            unit: c("X_THIEN_LOC"),
+            status: SubmissionStatus::Submitted,
+            submitted_at: Some(at("2023-09-05T16:20:00")),
+            submitted_by: Some("xa_thienloc".into()),
+            review: None,
+        }])
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        // Later, so that entries differ in time.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        let mut tx = store.begin_as(&office).await.unwrap();
+        tx.put_values(&[
+            value("HS_GIAI_QUYET", "202308", "TINH", "58109"),
+            value("HS_GIAI_QUYET", "202308", "X_THIEN_LOC", "321"),
+        ])
+        .await
+        .unwrap();
+        tx.put_narratives(&[Narrative {
+            form: c("BC_THANG"),
+            period: p("202308"),
+            unit: c("TINH"),
+            section: c("KET_QUA"),
+            text: "Giải quyết 58.109 hồ sơ, trong đó 53.531 hồ sơ đúng hạn (92,12%).".into(),
+        }])
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+
+        let all = store.audit(&AuditFilter::default()).await.unwrap();
+        assert_eq!(all.len(), 8);
+        assert!(all.windows(2).all(|w| w[0].id > w[1].id && w[0].at >= w[1].at), "newest first");
+        // What each filter keeps, as positions in the newest-first list:
+        // 0 narrative TINH, 1 X_THIEN_LOC 08 312→321, 2 TINH value, 3 submission,
+        // 4-7 the commune's four values (HS_TRE_HAN 08, HS_GIAI_QUYET 08, HS_TRE_HAN 07, HS_GIAI_QUYET 07).
+        let ids = |positions: &[usize]| positions.iter().map(|&i| all[i].id).collect::<Vec<_>>();
+        let found =
+            |f: AuditFilter| async move { store.audit(&f).await.unwrap().iter().map(|e| e.id).collect::<Vec<_>>() };
+        let f = AuditFilter::default;
+        assert_eq!(found(AuditFilter { unit: Some(c("X_THIEN_LOC")), ..f() }).await, ids(&[1, 3, 4, 5, 6, 7]));
+        assert_eq!(
+            found(AuditFilter { unit: Some(c("X_THIEN_LOC")), period: Some(p("202308")), ..f() }).await,
+            ids(&[1, 3, 4, 5])
+        );
+        assert_eq!(found(AuditFilter { element: Some(c("HS_GIAI_QUYET")), ..f() }).await, ids(&[1, 2, 5, 7]));
+        assert_eq!(found(AuditFilter { period: Some(p("202307")), ..f() }).await, ids(&[6, 7]));
+        assert_eq!(found(AuditFilter { username: Some("vp_dieuphoi".into()), ..f() }).await, ids(&[0, 1, 2]));
+        assert_eq!(found(AuditFilter { kind: Some("submission".into()), ..f() }).await, ids(&[3]));
+        assert_eq!(found(AuditFilter { form: Some(c("BC_THANG")), ..f() }).await, ids(&[0, 3]));
+        assert_eq!(
+            found(AuditFilter {
+                username: Some("xa_thienloc".into()),
+                kind: Some("value".into()),
+                element: Some(c("HS_TRE_HAN")),
+                ..f()
+            })
+            .await,
+            ids(&[4, 6])
+        );
+        assert_eq!(found(AuditFilter { unit: Some(c("X_DONG_LOC")), ..f() }).await, ids(&[]));
+        // Time: since is inclusive, until exclusive.
+        let later = all[2].at;
+        assert_eq!(found(AuditFilter { since: Some(later), ..f() }).await, ids(&[0, 1, 2]));
+        assert_eq!(found(AuditFilter { until: Some(later), ..f() }).await, ids(&[3, 4, 5, 6, 7]));
+        // Pages.
+        assert_eq!(found(AuditFilter { limit: 3, ..f() }).await, ids(&[0, 1, 2]));
+        assert_eq!(found(AuditFilter { limit: 3, offset: 3, ..f() }).await, ids(&[3, 4, 5]));
+        assert_eq!(found(AuditFilter { limit: 3, offset: 6, ..f() }).await, ids(&[6, 7]));
+        assert_eq!(found(AuditFilter { unit: Some(c("X_THIEN_LOC")), limit: 2, offset: 1, ..f() }).await, ids(&[3, 4]));
+
+        // Without a limit, at most 200.
+        let many: Vec<DataValue> =
+            (0..250).map(|i| value("HS_TIEP_NHAN", "202309", &format!("XA_{i:03}"), &(i * 7).to_string())).collect();
+        put(store, &many).await;
+        let newest = store.audit(&AuditFilter::default()).await.unwrap();
+        assert_eq!(newest.len(), 200);
+        assert_eq!(newest[0].new.as_deref(), Some("1743"));
+        assert_eq!(store.audit(&AuditFilter { limit: 1000, ..f() }).await.unwrap().len(), 258);
     })
     .await;
 }

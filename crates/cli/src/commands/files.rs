@@ -9,10 +9,11 @@ pub(super) async fn import(
     dry_run: bool,
     replace: bool,
 ) -> Result<ExitCode> {
+    let actor = cli_actor("import", file);
     match chiso_io::detect(file)? {
         chiso_io::FileKind::Metadata(_) => {
             let mode = if replace { MetadataMode::Replace } else { MetadataMode::Merge };
-            let report = chiso_io::import_metadata(store, file, mode, dry_run).await?;
+            let report = chiso_io::import_metadata(store, &actor, file, mode, dry_run).await?;
             println!("{}", metadata_report_text(lang, file, &report));
             Ok(ExitCode::SUCCESS)
         }
@@ -20,7 +21,8 @@ pub(super) async fn import(
             let model = load_model(store).await?;
             let pb = spinner(lang.t("Đang nhập", "Importing"));
             let opts = chiso_io::ImportOptions { dry_run, format: Some(format) };
-            let report = chiso_io::import_values(store, &model, file, &opts, &mut |n| pb.set_position(n)).await?;
+            let report =
+                chiso_io::import_values(store, &actor, &model, file, &opts, &mut |n| pb.set_position(n)).await?;
             pb.finish_and_clear();
             print!("{}", import_report_text(lang, file, &report));
             Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })

@@ -15,7 +15,7 @@ use chiso_core::orgunit::UnitIx;
 use chiso_core::period::{Period, WorkingCalendar};
 use chiso_core::validate::check_values;
 use chiso_core::value::DataValue;
-use chiso_store::{MetadataMode, SqliteStore, Store, ValueFilter};
+use chiso_store::{Actor, MetadataMode, SqliteStore, Store, ValueFilter};
 use chrono::{Local, NaiveDate};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -27,6 +27,7 @@ mod analytics;
 mod completeness;
 mod demo;
 mod files;
+mod serve;
 mod targets;
 mod validate;
 
@@ -38,7 +39,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Init { metadata } => {
             if let Some(path) = metadata {
-                let report = chiso_io::import_metadata(&store, &path, MetadataMode::Merge, false).await?;
+                let actor = cli_actor("init", &path);
+                let report = chiso_io::import_metadata(&store, &actor, &path, MetadataMode::Merge, false).await?;
                 println!("{}", files::metadata_report_text(lang, &path, &report));
             }
             println!("{} {}", lang.t("Cơ sở dữ liệu sẵn sàng:", "Database ready:"), cli.db.display());
@@ -52,8 +54,23 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Completeness { form, pe, units, opts } => {
             completeness::completeness_cmd(&store, lang, form, pe, units, &opts).await
         }
-        Command::Demo { today } => demo::demo(&store, lang, today.unwrap_or_else(|| Local::now().date_naive())).await,
+        Command::Demo { today } => {
+            demo::demo(&store, lang, today.unwrap_or_else(|| Local::now().date_naive())).await?;
+            demo::print_accounts(&store, lang).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { addr, demo, today, secure_cookies } => {
+            serve::serve(store, lang, addr, demo, today, secure_cookies).await
+        }
     }
+}
+
+/// Who the audit trail says changed data from the command line: the login
+/// user (`$USER`, else "cli"), through "cli <command> <file name>".
+fn cli_actor(command: &str, file: &std::path::Path) -> Actor {
+    let user = std::env::var("USER").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| "cli".into());
+    let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    Actor::new(user, format!("cli {command} {name}"))
 }
 
 fn today(opts: &ReadOpts) -> NaiveDate {

@@ -1,0 +1,2 @@
+// chiso: small progressive enhancements; every page works without them.
+"use strict";

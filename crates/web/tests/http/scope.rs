@@ -1,0 +1,202 @@
+//! Who may reach which route: one table, every role.
+//!
+//! Each row is a request and the status each account gets, in the order of
+//! `ROLES` (the last column is a request without login: 401 for the API, a
+//! redirect to the login page for pages). `{XA}` in a path or body stands for
+//! the commune of xa.anphu. Every 200 a reporter gets is also checked for
+//! data of units outside its scope (dataValueSets `orgUnit`, analytics rows).
+//!
+//! To add an area's routes, append rows to `ROUTES` (or add a table and call
+//! `check_table`).
+
+use super::*;
+use chiso_core::access::Scope;
+
+/// The accounts of each column; "" is a request without login.
+pub const ROLES: [&str; 7] = ["admin", "vanphong", "lanhdao", "so.khcn", "huyen.anphu", "xa.anphu", ""];
+
+/// (method, path, body, expected status per role). API bodies are JSON,
+/// page bodies are form fields.
+pub type Row = (&'static str, &'static str, Option<&'static str>, [u16; 7]);
+
+const ALL: [u16; 7] = [200, 200, 200, 200, 200, 200, 401];
+const MANAGE_API: [u16; 7] = [200, 200, 403, 403, 403, 403, 401];
+const MANAGE_PAGE: [u16; 7] = [200, 200, 403, 403, 403, 403, 303];
+const ADMIN_ONLY_API: [u16; 7] = [200, 403, 403, 403, 403, 403, 401];
+/// SO_KHCN's data: the province readers and so.khcn.
+const SO_API: [u16; 7] = [200, 200, 200, 200, 403, 403, 401];
+/// H_AN_PHU and below: the province readers and the district reporter.
+const HUYEN_API: [u16; 7] = [200, 200, 200, 403, 200, 403, 401];
+/// xa.anphu's commune: also the district reporter above it.
+const XA_API: [u16; 7] = [200, 200, 200, 403, 200, 200, 401];
+/// The whole province: the province readers only.
+const PROVINCE_API: [u16; 7] = [200, 200, 200, 403, 403, 403, 401];
+
+pub const ROUTES: &[Row] = &[
+    // api/me, metadata, OpenAPI
+    ("GET", "/api/me", None, ALL),
+    ("GET", "/api/metadata", None, ALL),
+    ("GET", "/api/openapi.json", None, [200; 7]),
+    // dataValueSets
+    ("GET", "/api/dataValueSets?dataSet=BC_THANG&period=202610&orgUnit=SO_KHCN", None, SO_API),
+    ("GET", "/api/dataValueSets.csv?dataSet=BC_THANG&period=202610&orgUnit=SO_KHCN", None, SO_API),
+    ("GET", "/api/dataValueSets?dataSet=BC_THANG&period=202610&orgUnit=H_AN_PHU&children=true", None, HUYEN_API),
+    ("GET", "/api/dataValueSets?dataSet=BC_THANG&period=202610&orgUnit={XA}", None, XA_API),
+    ("GET", "/api/dataValueSets?dataSet=BC_THANG&period=202610&orgUnit=HL&children=true", None, PROVINCE_API),
+    // No unit named: each gets the units it reads (checked for leaks).
+    ("GET", "/api/dataValueSets?dataSet=BC_THANG&period=202610", None, ALL),
+    (
+        "POST",
+        "/api/dataValueSets",
+        Some(r#"{"dataValues":[{"dataElement":"HOP","period":"202611","orgUnit":"SO_KHCN","value":"5"}]}"#),
+        [200, 200, 403, 200, 409, 409, 401],
+    ),
+    (
+        "POST",
+        "/api/dataValueSets",
+        Some(r#"{"dataValues":[{"dataElement":"HOP","period":"202611","orgUnit":"{XA}","value":"2"}]}"#),
+        [200, 200, 403, 409, 200, 200, 401],
+    ),
+    // analytics
+    ("GET", "/api/analytics?dimension=dx:HOP&dimension=pe:202610&dimension=ou:HL", None, PROVINCE_API),
+    ("GET", "/api/analytics?dimension=dx:HOP&dimension=pe:202610&dimension=ou:LEVEL-2", None, PROVINCE_API),
+    ("GET", "/api/analytics?dimension=dx:HOP&dimension=pe:202610&dimension=ou:SO_KHCN", None, SO_API),
+    ("GET", "/api/analytics?dimension=dx:HOP&dimension=pe:202610&dimension=ou:H_AN_PHU", None, HUYEN_API),
+    ("GET", "/api/analytics.csv?dimension=dx:HOP&dimension=pe:202610&dimension=ou:{XA}", None, XA_API),
+    ("GET", "/api/analytics?dimension=dx:HOP&dimension=pe:202610&filter=ou:HL", None, PROVINCE_API),
+    // accounts and audit over JSON
+    ("GET", "/api/accounts", None, MANAGE_API),
+    ("GET", "/api/accounts/so.khcn", None, MANAGE_API),
+    ("PUT", "/api/accounts/so.khcn", Some(r#"{"fullName":"Phạm Văn Hùng"}"#), MANAGE_API),
+    ("PUT", "/api/accounts/admin", Some(r#"{"fullName":"Quản trị hệ thống"}"#), ADMIN_ONLY_API),
+    (
+        "POST",
+        "/api/accounts",
+        Some(r#"{"username":"qt.api","fullName":"QT","role":"admin","password":"matkhau-dai"}"#),
+        [201, 403, 403, 403, 403, 403, 401],
+    ),
+    ("GET", "/api/audit", None, MANAGE_API),
+    ("GET", "/api/audit?kind=value&unit=SO_KHCN", None, MANAGE_API),
+    // audit pages
+    ("GET", "/audit", None, MANAGE_PAGE),
+    ("GET", "/audit?kind=value&unit=SO_KHCN&page=1", None, MANAGE_PAGE),
+    ("GET", "/audit/value?element=HOP&period=202610&unit=SO_KHCN", None, [200, 200, 200, 200, 403, 403, 303]),
+    ("GET", "/audit/value?element=HOP&period=202610&unit={XA}", None, [200, 200, 200, 403, 200, 200, 303]),
+    // account pages
+    ("GET", "/accounts", None, MANAGE_PAGE),
+    ("GET", "/accounts/new", None, MANAGE_PAGE),
+    ("GET", "/accounts/so.khcn", None, MANAGE_PAGE),
+    ("GET", "/accounts/admin", None, [200, 403, 403, 403, 403, 403, 303]),
+    (
+        "POST",
+        "/accounts/so.khcn",
+        Some("full_name=Ph%E1%BA%A1m+V%C4%83n+H%C3%B9ng&role=reporter&unit=SO_KHCN&active=on"),
+        [303, 303, 403, 403, 403, 403, 303],
+    ),
+    (
+        "POST",
+        "/accounts/new",
+        Some("username=qt.page&full_name=QT&role=admin&password=matkhau-dai"),
+        [303, 403, 403, 403, 403, 403, 303],
+    ),
+];
+
+/// Runs every row for every role, on one application; lists every mismatch.
+pub async fn check_table(app: &TestApp, rows: &[Row]) {
+    let xa = app.state.store.account("xa.anphu").await.unwrap().unwrap().0.scope.unit.unwrap().to_string();
+    let mut cookies = Vec::new();
+    let mut scopes: Vec<Option<Scope>> = Vec::new();
+    for who in ROLES {
+        if who.is_empty() {
+            cookies.push(None);
+            scopes.push(None);
+        } else {
+            cookies.push(Some(app.login(who).await));
+            scopes.push(Some(app.state.store.account(who).await.unwrap().unwrap().0.scope));
+        }
+    }
+    let mut failures = Vec::new();
+    for &(method, path, body, expect) in rows {
+        let path = path.replace("{XA}", &xa);
+        let body = body.map(|b| b.replace("{XA}", &xa));
+        for (i, who) in ROLES.iter().enumerate() {
+            let r = if path.starts_with("/api") {
+                let mut b = Request::builder().method(method).uri(&path);
+                if !who.is_empty() {
+                    b = b.header(header::AUTHORIZATION, super::api::basic(who));
+                }
+                let req = match &body {
+                    Some(j) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(j.clone())),
+                    None => b.body(Body::empty()),
+                };
+                app.send(req.unwrap()).await
+            } else if method == "GET" {
+                app.get(&path, cookies[i].as_deref()).await
+            } else {
+                app.send(form_request(method, &path, cookies[i].as_deref(), body.as_deref().unwrap_or(""))).await
+            };
+            if r.status.as_u16() != expect[i] {
+                let who = if who.is_empty() { "(no login)" } else { who };
+                let excerpt: String = r.body.chars().take(200).collect();
+                failures.push(format!("{method} {path} as {who}: {} (expected {}) {excerpt}", r.status, expect[i]));
+                continue;
+            }
+            if let (Some(scope), true) = (&scopes[i], r.status == StatusCode::OK)
+                && let Some(leak) = leaked_unit(app, scope, &r)
+            {
+                failures.push(format!("{method} {path} as {who}: answered data of {leak}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// A unit outside the scope whose data the reply holds (JSON dataValues,
+/// analytics rows, CSV of values or analytics).
+fn leaked_unit(app: &TestApp, scope: &Scope, r: &Reply) -> Option<String> {
+    let model = app.state.model();
+    let tree = model.tree();
+    let readable = |code: &str| tree.index(code).is_some_and(|ix| scope.can_read(tree, ix));
+    let content_type = r.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mut units: Vec<String> = Vec::new();
+    if content_type.starts_with("application/json") {
+        let j: serde_json::Value = serde_json::from_str(&r.body).ok()?;
+        if let Some(values) = j["dataValues"].as_array() {
+            units.extend(values.iter().filter_map(|v| v["orgUnit"].as_str().map(String::from)));
+        }
+        if let Some(rows) = j["rows"].as_array() {
+            units.extend(rows.iter().filter_map(|row| row[2].as_str().map(String::from)));
+        }
+    } else if content_type.starts_with("text/csv") {
+        let mut lines = r.body.lines();
+        let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
+        let col = header.iter().position(|h| *h == "orgunit" || *h == "ou")?;
+        units.extend(lines.filter_map(|l| csv_fields(l).into_iter().nth(col)));
+    }
+    units.into_iter().find(|u| !readable(u))
+}
+
+#[tokio::test]
+async fn every_role_reaches_only_what_it_may() {
+    let app = TestApp::new().await;
+    check_table(&app, ROUTES).await;
+}
+
+/// The fields of a CSV line (quotes respected; no line breaks inside fields).
+fn csv_fields(line: &str) -> Vec<String> {
+    let (mut out, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    out.push(field);
+    out
+}
