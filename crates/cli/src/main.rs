@@ -117,6 +117,14 @@ pub enum Command {
         #[command(flatten)]
         opts: ReadOpts,
     },
+    /// Lập báo cáo chính thức từ mẫu báo cáo: DOCX theo Nghị định 30/2020/NĐ-CP,
+    /// trang HTML xem trước, bảng tính XLSX các bảng số liệu, hoặc PDF (cần LibreOffice).
+    Report(ReportArgs),
+    /// Mẫu báo cáo: liệt kê, xuất ra tệp YAML, nhập phiên bản mới.
+    Template {
+        #[command(subcommand)]
+        what: TemplateWhat,
+    },
     /// Nạp tỉnh mẫu (thay toàn bộ dữ liệu đang có) và tạo các tài khoản mẫu.
     Demo {
         /// Ngày "hôm nay" của dữ liệu mẫu (mặc định: hôm nay).
@@ -163,6 +171,55 @@ pub struct AnalyticsArgs {
     pub columns: Option<Across>,
     #[command(flatten)]
     pub opts: ReadOpts,
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    /// Tên mẫu báo cáo (weekly, monthly...): phiên bản mới nhất đã lưu, nếu không thì mẫu có sẵn.
+    #[arg(long)]
+    pub template: String,
+    /// Kỳ báo cáo (202610, 2026SatW46...) hoặc kỳ tương đối (LAST_MONTH...), đúng loại kỳ của mẫu.
+    #[arg(long)]
+    pub pe: String,
+    /// Đơn vị báo cáo (gồm cả các đơn vị cấp dưới); mặc định: toàn tỉnh.
+    #[arg(long)]
+    pub ou: Option<String>,
+    /// Tệp kết quả; định dạng theo phần mở rộng: .docx, .html, .xlsx hoặc .pdf.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Số văn bản ("05" → "05/BC-SKHCN"); mặc định: để trống.
+    #[arg(long)]
+    pub number: Option<String>,
+    /// Ngày ký văn bản (YYYY-MM-DD); mặc định: để trống ngày.
+    #[arg(long)]
+    pub date: Option<chrono::NaiveDate>,
+    /// Ngày lập báo cáo, mốc tính hạn nộp và kỳ tương đối (YYYY-MM-DD; mặc định: hôm nay).
+    #[arg(long)]
+    pub today: Option<chrono::NaiveDate>,
+}
+
+#[derive(Subcommand)]
+pub enum TemplateWhat {
+    /// Liệt kê các mẫu báo cáo: phiên bản mới nhất đã lưu và các mẫu có sẵn.
+    List {
+        /// Định dạng kết quả: bảng, CSV hoặc JSON.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Xuất mẫu báo cáo (phiên bản mới nhất, hoặc mẫu có sẵn) ra tệp YAML để sửa.
+    Export {
+        name: String,
+        /// Tệp kết quả; mặc định: in ra màn hình.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Nhập mẫu báo cáo từ tệp YAML: kiểm tra với siêu dữ liệu rồi lưu thành phiên bản mới.
+    Import {
+        file: PathBuf,
+        /// Lưu với tên này thay vì tên ghi trong tệp.
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]

@@ -30,6 +30,22 @@ impl Db {
         )
     }
 
+    /// As `run`, as the login user `user` ($USER).
+    fn run_as(&self, user: &str, args: &[&str]) -> (i32, String, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_chiso"))
+            .env("USER", user)
+            .arg("--db")
+            .arg(&self.path)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    }
+
     fn ok(&self, args: &[&str]) -> String {
         let (code, out, err) = self.run(args);
         assert_eq!(code, 0, "chiso {args:?} failed:\n{out}\n{err}");
@@ -167,4 +183,188 @@ fn the_demo_province_answers_sensibly() {
     assert_eq!(code, 1);
     let n = serde_json::from_str::<Value>(&out).unwrap().as_array().unwrap().len();
     assert!((1..500).contains(&n), "{n} violations");
+}
+
+// ---------------------------------------------------------------------------
+// Official reports
+
+/// The demo database, made once per test (each test owns its copy).
+fn demo() -> Db {
+    let db = Db::new();
+    db.ok(&["demo", "--today", "2026-11-23"]);
+    db
+}
+
+/// One figure of `chiso analytics` (JSON) for the province.
+fn figure(db: &Db, dx: &str, pe: &str) -> f64 {
+    let grid = db.json(&["analytics", "--dx", dx, "--pe", pe, "--ou", "HL"]);
+    let rows: Vec<Vec<String>> = serde_json::from_value(grid["rows"].clone()).unwrap();
+    rows.iter().find(|r| r[0] == dx).unwrap_or_else(|| panic!("no {dx} in {rows:?}"))[3].parse().unwrap()
+}
+
+/// 75456 → "75.456"; 96.1403 with 2 decimals → "96,14" (Vietnamese style).
+fn vi(x: f64, decimals: usize) -> String {
+    let text = format!("{x:.decimals$}");
+    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let digits: Vec<char> = int.chars().collect();
+    let mut out = String::new();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(*c);
+    }
+    if let Some(f) = frac {
+        out.push(',');
+        out.push_str(f);
+    }
+    out
+}
+
+/// The text of `word/document.xml` in a DOCX.
+fn document_xml(path: &Path) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    xml
+}
+
+#[test]
+fn the_monthly_report_states_the_engines_figures_in_every_format() {
+    let db = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name);
+    let report = |file: &Path| {
+        db.ok(&[
+            "report",
+            "--template",
+            "monthly",
+            "--pe",
+            "202610",
+            "--today",
+            "2026-11-23",
+            "--out",
+            file.to_str().unwrap(),
+        ])
+    };
+
+    let received = vi(figure(&db, "HS_TIEP_NHAN", "202610"), 0);
+    let resolved = vi(figure(&db, "HS_GIAI_QUYET", "202610"), 0);
+    let on_time = format!("{}%", vi(figure(&db, "TL_DUNG_HAN", "202610"), 2));
+    assert_eq!(received, "75.456");
+
+    let said = report(&out("bc-202610.docx"));
+    assert!(said.contains("Đã ghi báo cáo tháng 10/2026 (mẫu monthly có sẵn)"), "{said}");
+    assert!(said.contains("bc-202610.docx"), "{said}");
+    let xml = document_xml(&out("bc-202610.docx"));
+    assert!(xml.contains(&format!("đã tiếp nhận {received} hồ sơ")), "received dossiers");
+    assert!(xml.contains(&format!("đã giải quyết {resolved} hồ sơ")), "resolved dossiers");
+    assert!(xml.contains(&format!("(đạt tỷ lệ {on_time})")), "on-time rate");
+    assert!(xml.contains("BÁO CÁO") && xml.contains("tháng 10 năm 2026"));
+
+    report(&out("bc.html"));
+    let html = std::fs::read_to_string(out("bc.html")).unwrap();
+    assert!(html.starts_with("<!doctype html>"), "{}", &html[..80]);
+    assert!(html.contains("<meta charset=\"utf-8\">") && html.contains(".nd30"), "a standalone page with its CSS");
+    assert!(html.contains("Tình hình triển khai chuyển đổi số của tỉnh Hòa Lâm"), "the summary");
+    assert!(html.contains(&received) && html.contains(&on_time));
+
+    report(&out("bc.xlsx"));
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(out("bc.xlsx")).unwrap();
+    let sheets = calamine::Reader::sheet_names(&book);
+    assert!(sheets.iter().any(|s| s == "Phụ lục I"), "the targets sheet: {sheets:?}");
+    let targets = calamine::Reader::worksheet_range(&mut book, "Phụ lục I").unwrap();
+    let cells: Vec<String> = targets.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(cells.iter().any(|c| c.contains("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")), "{cells:?}");
+    assert!(cells.iter().any(|c| c == "Vượt"), "verdicts are there");
+
+    // PDF through LibreOffice, when it is installed.
+    if Command::new("soffice").arg("--version").output().is_ok() {
+        let said = report(&out("bc.pdf"));
+        let pdf = std::fs::read(out("bc.pdf")).unwrap();
+        assert!(pdf.starts_with(b"%PDF"), "{said}");
+        assert!(said.contains("trang"), "{said}");
+    } else {
+        eprintln!("soffice is not installed: the PDF is not checked");
+    }
+}
+
+#[test]
+fn an_edited_template_is_imported_as_a_version_with_its_author() {
+    let db = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let listed = db.ok(&["template", "list"]);
+    assert!(listed.contains("monthly") && listed.contains("weekly") && listed.contains("có sẵn"), "{listed}");
+
+    let file = dir.path().join("monthly.yaml");
+    db.ok(&["template", "export", "monthly", "-o", file.to_str().unwrap()]);
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    assert!(yaml.contains("GĐ và các PGĐ Sở"));
+    std::fs::write(&file, yaml.replace("GĐ và các PGĐ Sở", "Giám đốc và các Phó Giám đốc Sở")).unwrap();
+    let (code, out, err) = db.run_as("vp_dieuphoi", &["template", "import", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("phiên bản 1"), "{out}");
+
+    let listed = db.json(&["template", "list"]);
+    let monthly = listed.as_array().unwrap().iter().find(|t| t["name"] == "monthly").unwrap().clone();
+    assert_eq!((monthly["version"].as_u64(), monthly["author"].as_str()), (Some(1), Some("vp_dieuphoi")));
+    assert_eq!(monthly["builtin"], false);
+    let table = db.ok(&["template", "list"]);
+    assert!(table.contains("vp_dieuphoi"), "{table}");
+
+    // The same file again: no new version.
+    let (code, out, _) = db.run_as("vp_dieuphoi", &["template", "import", file.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.contains("không đổi"), "{out}");
+    // Exported again, the stored version comes back as written.
+    let again = db.ok(&["template", "export", "monthly"]);
+    assert!(again.contains("Giám đốc và các Phó Giám đốc Sở"));
+
+    // Reports use the stored version.
+    let docx = dir.path().join("bc.docx");
+    let said = db.ok(&[
+        "report",
+        "--template",
+        "monthly",
+        "--pe",
+        "202610",
+        "--today",
+        "2026-11-23",
+        "--out",
+        docx.to_str().unwrap(),
+    ]);
+    assert!(said.contains("mẫu monthly, phiên bản 1"), "{said}");
+    assert!(document_xml(&docx).contains("Giám đốc và các Phó Giám đốc Sở"));
+}
+
+#[test]
+fn a_template_with_an_unknown_element_is_refused_by_place_and_saves_nothing() {
+    let db = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = db.ok(&["template", "export", "monthly"]);
+    let file = dir.path().join("monthly.yaml");
+
+    // In a table's codes: found by checking the template against the metadata.
+    let table = "dx: HS_TIEP_NHAN;HS_GIAI_QUYET;TL_DUNG_HAN";
+    assert!(yaml.contains(table));
+    std::fs::write(&file, yaml.replace(table, "dx: HS_TIEP_NHAN;HS_KHONG_CO;TL_DUNG_HAN")).unwrap();
+    let (code, out, err) = db.run(&["template", "import", file.to_str().unwrap()]);
+    assert_ne!(code, 0, "{out}");
+    assert!(err.contains("KHÔNG lưu") && err.contains("appendices[1].blocks[0].table.dx"), "{err}");
+    assert!(err.contains("HS_KHONG_CO"), "{err}");
+
+    // In a text: found by a trial evaluation.
+    std::fs::write(&file, yaml.replacen("value('HS_TIEP_NHAN')", "value('HS_KHONG_CO')", 1)).unwrap();
+    let (code, _, err) = db.run(&["template", "import", file.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    assert!(err.contains("sections[0].sections[1].blocks[0].text") && err.contains("HS_KHONG_CO"), "{err}");
+
+    // A misspelt field.
+    std::fs::write(&file, yaml.replacen("recipients:", "recipient:", 1)).unwrap();
+    let (code, _, err) = db.run(&["template", "import", file.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    assert!(err.contains("recipient"), "{err}");
+
+    let listed = db.json(&["template", "list"]);
+    assert!(listed.as_array().unwrap().iter().all(|t| t["builtin"] == true), "nothing saved: {listed}");
 }

@@ -90,6 +90,11 @@ pub enum AuditSubject {
     Account {
         username: String,
     },
+    /// A new version of a report template; old/new are the version numbers
+    /// ("1" → "2"; no old for the first version).
+    Template {
+        name: String,
+    },
 }
 
 /// One recorded change. `old` is None for a creation, `new` None for a deletion.
@@ -118,7 +123,7 @@ pub struct AuditFilter {
     /// Narrative and submission entries of this form (a value has no form).
     pub form: Option<Code>,
     pub period: Option<Period>,
-    /// "value", "narrative", "submission" or "account".
+    /// "value", "narrative", "submission", "account" or "template".
     pub kind: Option<String>,
     /// Entries made at or after this time.
     pub since: Option<NaiveDateTime>,
@@ -127,4 +132,17 @@ pub struct AuditFilter {
     /// At most this many (newest first); 0 means 200.
     pub limit: u32,
     pub offset: u32,
+}
+
+/// One version of a report template. The store keeps the text as written
+/// by the office; chiso-report parses and checks it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoredTemplate {
+    pub name: String,
+    pub version: u32,
+    /// The template in YAML.
+    pub body: String,
+    /// The username that saved this version.
+    pub author: String,
+    pub created_at: NaiveDateTime,
 }

@@ -18,7 +18,9 @@ use chiso_core::value::{DataValue, Narrative, Submission};
 
 mod accounts;
 mod sqlite;
-pub use accounts::{Account, Actor, ApiToken, AuditEntry, AuditFilter, AuditSubject, NewAccount, Session};
+pub use accounts::{
+    Account, Actor, ApiToken, AuditEntry, AuditFilter, AuditSubject, NewAccount, Session, StoredTemplate,
+};
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -125,6 +127,13 @@ pub trait Store: Send + Sync {
     async fn api_tokens(&self, username: &str) -> Result<Vec<ApiToken>, StoreError>;
     /// Audit entries matching the filter, newest first.
     async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// The latest version of every stored report template, by name.
+    async fn report_templates(&self) -> Result<Vec<StoredTemplate>, StoreError>;
+    /// One version of a template (the latest when `version` is None).
+    async fn report_template(&self, name: &str, version: Option<u32>) -> Result<Option<StoredTemplate>, StoreError>;
+    /// Every version of a template, newest first.
+    async fn report_template_versions(&self, name: &str) -> Result<Vec<StoredTemplate>, StoreError>;
 }
 
 #[async_trait]
@@ -151,6 +160,11 @@ pub trait StoreTx: Send {
     async fn create_api_token(&mut self, username: &str, name: &str, token_hash: &str) -> Result<i64, StoreError>;
     /// Revokes a token of the account; false if it has no such token.
     async fn delete_api_token(&mut self, username: &str, id: i64) -> Result<bool, StoreError>;
+    /// Stores `body` (the template's YAML) as the next version of template
+    /// `name`, written by the transaction's actor, and returns its version
+    /// (1 for a new name). A body equal to the latest version's stores
+    /// nothing and returns that version.
+    async fn save_report_template(&mut self, name: &str, body: &str) -> Result<u32, StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
     async fn rollback(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -18,6 +18,8 @@
 //! - `audit`: every change of a value, narrative, submission status or
 //!   account, written by the `StoreTx` that makes it, with its `Actor`, as
 //!   text (codes and period identifiers), so it outlives the key tables.
+//! - `report_template(name, version, body, author, created_at)` (migration
+//!   3): every saved version of a report template, as YAML text.
 //!
 //! Values are read without joins or `ORDER BY`, a batch of them as one row
 //! of `string_agg` columns (see "Reading values" below); `string_agg` needs
@@ -29,7 +31,7 @@
 
 use crate::{
     Account, Actor, ApiToken, AuditEntry, AuditFilter, AuditSubject, Counts, MetadataMode, NewAccount, PutOutcome,
-    Session, Store, StoreError, StoreTx, ValueFilter,
+    Session, Store, StoreError, StoreTx, StoredTemplate, ValueFilter,
 };
 use async_trait::async_trait;
 use chiso_core::Code;
@@ -77,6 +79,13 @@ fn migrator() -> Migrator {
             "accounts_audit".into(),
             MigrationType::Simple,
             include_str!("../migrations/sqlite/0002_accounts_audit.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            3,
+            "report_templates".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/sqlite/0003_report_templates.sql").into_sql_str(),
             false,
         ),
     ])
@@ -826,6 +835,7 @@ fn audit_entry(row: &SqliteRow, periods: &mut PeriodCache) -> Result<AuditEntry,
             AuditSubject::Submission { form: code(7, "form")?, period: period(9)?, unit: code(10, "unit")? }
         }
         "account" => AuditSubject::Account { username: required(11, "account")? },
+        "template" => AuditSubject::Template { name: required(15, "template")? },
         _ => return Err(corrupt(&place, format!("loại \"{kind}\" không xác định"))),
     };
     Ok(AuditEntry {
@@ -1076,8 +1086,8 @@ impl Store for SqliteStore {
         let where_ = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
         let n = args.len();
         let sql = format!(
-            "SELECT id, at, username, route, kind, element, option, form, section, period, unit, account, old, new, comment \
-             FROM audit {where_} ORDER BY id DESC LIMIT ${} OFFSET ${}",
+            "SELECT id, at, username, route, kind, element, option, form, section, period, unit, account, old, new, comment, \
+             template FROM audit {where_} ORDER BY id DESC LIMIT ${} OFFSET ${}",
             n + 1,
             n + 2
         );
@@ -1090,6 +1100,49 @@ impl Store for SqliteStore {
         let mut periods = PeriodCache::default();
         rows.iter().map(|row| audit_entry(row, &mut periods)).collect()
     }
+
+    async fn report_templates(&self) -> Result<Vec<StoredTemplate>, StoreError> {
+        let sql = format!(
+            "SELECT {TEMPLATE_COLUMNS} FROM report_template t \
+             WHERE version = (SELECT max(version) FROM report_template l WHERE l.name = t.name) ORDER BY name"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(template_of).collect()
+    }
+
+    async fn report_template(&self, name: &str, version: Option<u32>) -> Result<Option<StoredTemplate>, StoreError> {
+        let sql = format!(
+            "SELECT {TEMPLATE_COLUMNS} FROM report_template WHERE name = $1 AND ($2 IS NULL OR version = $2) \
+             ORDER BY version DESC LIMIT 1"
+        );
+        let row =
+            sqlx::query(AssertSqlSafe(sql)).bind(name).bind(version.map(i64::from)).fetch_optional(&self.pool).await?;
+        row.as_ref().map(template_of).transpose()
+    }
+
+    async fn report_template_versions(&self, name: &str) -> Result<Vec<StoredTemplate>, StoreError> {
+        let sql = format!("SELECT {TEMPLATE_COLUMNS} FROM report_template WHERE name = $1 ORDER BY version DESC");
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(name).fetch_all(&self.pool).await?;
+        rows.iter().map(template_of).collect()
+    }
+}
+
+/// The columns `template_of` reads, in its order.
+const TEMPLATE_COLUMNS: &str = "name, version, body, author, created_at";
+
+/// A row that starts with `TEMPLATE_COLUMNS`.
+fn template_of(row: &SqliteRow) -> Result<StoredTemplate, StoreError> {
+    let name: String = row.try_get(0)?;
+    let version: i64 = row.try_get(1)?;
+    let place = format!("report_template[{name}, {version}]");
+    let created: String = row.try_get(4)?;
+    Ok(StoredTemplate {
+        version: u32::try_from(version).map_err(|_| corrupt(&place, format!("phiên bản {version} không hợp lệ")))?,
+        body: row.try_get(2)?,
+        author: row.try_get(3)?,
+        created_at: parse_time(&created, &place)?,
+        name,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -1749,6 +1802,54 @@ impl StoreTx for SqliteTx {
             .execute(&mut *self.tx)
             .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn save_report_template(&mut self, name: &str, body: &str) -> Result<u32, StoreError> {
+        if name.trim().is_empty() {
+            return Err(StoreError::Invalid {
+                place: "report_template".into(),
+                message: "tên mẫu báo cáo trống".into(),
+            });
+        }
+        let latest: Option<(i64, String)> =
+            sqlx::query_as("SELECT version, body FROM report_template WHERE name = $1 ORDER BY version DESC LIMIT 1")
+                .bind(name)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        let old = match latest {
+            Some((version, old_body)) if old_body == body => {
+                return u32::try_from(version).map_err(|_| {
+                    corrupt(format!("report_template[{name}, {version}]"), format!("phiên bản {version} không hợp lệ"))
+                });
+            }
+            Some((version, _)) => Some(version),
+            None => None,
+        };
+        let version = old.map_or(1, |v| v + 1);
+        let now = now_text();
+        sqlx::query(
+            "INSERT INTO report_template (name, version, body, author, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(name)
+        .bind(version)
+        .bind(body)
+        .bind(self.actor.username.as_str())
+        .bind(&now)
+        .execute(&mut *self.tx)
+        .await?;
+        // The template's name has a column of its own (migration 3), outside `AuditRow`.
+        sqlx::query(
+            "INSERT INTO audit (at, username, route, kind, template, old, new) VALUES ($1, $2, $3, 'template', $4, $5, $6)",
+        )
+        .bind(&now)
+        .bind(self.actor.username.as_str())
+        .bind(self.actor.route.as_str())
+        .bind(name)
+        .bind(old.map(|v| v.to_string()))
+        .bind(version.to_string())
+        .execute(&mut *self.tx)
+        .await?;
+        u32::try_from(version).map_err(|_| corrupt(format!("report_template[{name}]"), "quá nhiều phiên bản"))
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

@@ -1387,3 +1387,79 @@ async fn sqlite_open_creates_the_file_and_its_directory_must_exist() {
     assert_eq!(store.count_values().await.unwrap(), 0);
     assert!(SqliteStore::open(&dir.path().join("khong_co/chiso.db")).await.is_err());
 }
+
+// ---------------------------------------------------------------------------
+// Report templates
+
+#[tokio::test]
+async fn report_templates_are_versioned_by_name_with_their_author() {
+    each_backend(|b| async move {
+        let store = b.store();
+        assert_eq!(store.report_templates().await.unwrap(), vec![]);
+        assert_eq!(store.report_template("monthly", None).await.unwrap(), None);
+
+        let office = Actor::new("vp_dieuphoi", "cli");
+        let first = "name: monthly\ntitle: Báo cáo tháng\n";
+        let second = "name: monthly\ntitle: Báo cáo tháng tình hình chuyển đổi số\n";
+        let mut tx = store.begin_as(&office).await.unwrap();
+        assert_eq!(tx.save_report_template("monthly", first).await.unwrap(), 1);
+        assert_eq!(tx.save_report_template("monthly", second).await.unwrap(), 2);
+        // The latest body again: no new version.
+        assert_eq!(tx.save_report_template("monthly", second).await.unwrap(), 2);
+        tx.commit().await.unwrap();
+        let editor = Actor::new("xa_thienloc", "web");
+        let mut tx = store.begin_as(&editor).await.unwrap();
+        assert_eq!(tx.save_report_template("weekly", "name: weekly\n").await.unwrap(), 1);
+        assert_eq!(tx.save_report_template("monthly", second).await.unwrap(), 2);
+        assert!(matches!(tx.save_report_template(" ", first).await, Err(StoreError::Invalid { .. })));
+        tx.commit().await.unwrap();
+
+        let versions = store.report_template_versions("monthly").await.unwrap();
+        let brief: Vec<(u32, &str, &str)> =
+            versions.iter().map(|t| (t.version, t.body.as_str(), t.author.as_str())).collect();
+        assert_eq!(brief, vec![(2, second, "vp_dieuphoi"), (1, first, "vp_dieuphoi")]);
+        assert!(versions.iter().all(|t| t.name == "monthly"));
+        assert!(versions[0].created_at >= versions[1].created_at);
+
+        // The latest, or the version asked for.
+        assert_eq!(store.report_template("monthly", None).await.unwrap().as_ref(), Some(&versions[0]));
+        assert_eq!(store.report_template("monthly", Some(1)).await.unwrap().as_ref(), Some(&versions[1]));
+        assert_eq!(store.report_template("monthly", Some(3)).await.unwrap(), None);
+        assert_eq!(store.report_template_versions("yearly").await.unwrap(), vec![]);
+
+        // The latest version of each name, by name.
+        let latest: Vec<(String, u32, String)> =
+            store.report_templates().await.unwrap().into_iter().map(|t| (t.name, t.version, t.author)).collect();
+        assert_eq!(
+            latest,
+            vec![("monthly".into(), 2, "vp_dieuphoi".into()), ("weekly".into(), 1, "xa_thienloc".into())]
+        );
+
+        // One audit entry per new version, with its author and route.
+        let subject = |n: &str| AuditSubject::Template { name: n.into() };
+        let trail = changes(store, AuditFilter { kind: Some("template".into()), ..AuditFilter::default() }).await;
+        assert_eq!(
+            trail,
+            vec![
+                by(&editor, subject("weekly"), None, Some("1"), None),
+                by(&office, subject("monthly"), Some("1"), Some("2"), None),
+                by(&office, subject("monthly"), None, Some("1"), None),
+            ]
+        );
+        let by_editor = changes(store, AuditFilter { username: Some("xa_thienloc".into()), ..AuditFilter::default() });
+        assert_eq!(by_editor.await.len(), 1);
+
+        // A rolled-back save leaves neither a version nor an audit entry.
+        let mut tx = store.begin_as(&office).await.unwrap();
+        assert_eq!(tx.save_report_template("monthly", "name: monthly\n").await.unwrap(), 3);
+        tx.rollback().await.unwrap();
+        assert_eq!(store.report_template_versions("monthly").await.unwrap().len(), 2);
+        assert_eq!(store.audit(&AuditFilter::default()).await.unwrap().len(), 3);
+
+        // Versions survive reopening.
+        let mut b = b;
+        b.reopen().await;
+        assert_eq!(b.store().report_template("monthly", None).await.unwrap().map(|t| t.version), Some(2));
+    })
+    .await;
+}

@@ -339,7 +339,8 @@ pub fn bar_chart(title: &str, bars: &[Bar], decimals: usize, suffix: &str) -> St
             row - 6.0,
             bx + bw + 4.0,
             y + row * 0.68,
-            esc(&fmt(b.value, decimals))
+            // As the ranking table beside it writes it: 99,10, not 99,1.
+            esc(&chiso_core::number::format_number(b.value, decimals))
         );
     }
     svg.push_str("</svg>");
@@ -435,11 +436,12 @@ mod tests {
             .iter()
             .map(|&(l, v)| Bar { label: l.into(), value: v, highlight: l == "Xã B" })
             .collect();
-        let svg = bar_chart("Hồ sơ tiếp nhận", &bars, 2, "");
+        let svg = bar_chart("Hồ sơ tiếp nhận", &bars, 1, "");
         assert_eq!(count(&svg, "<rect"), 3);
         assert_eq!(count(&svg, "class=\"bar highlight\""), 1);
         assert!(svg.contains("Sở &lt;KH&amp;CN&gt;"));
-        assert!(svg.contains(">1.205<") && svg.contains(">980,5<"));
+        // Bars say their value with the chart's decimals, as the table beside them.
+        assert!(svg.contains(">1.205,0<") && svg.contains(">980,5<"), "{svg}");
         assert!(!svg.contains("<KH"));
     }
 

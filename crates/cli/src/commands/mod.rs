@@ -2,7 +2,7 @@
 //! hands a `Report` to `output`.
 
 use crate::output::{Report, headers};
-use crate::{Cli, Command, DataFormat, ExportWhat, Format, Lang, MetaFormat, ReadOpts};
+use crate::{Cli, Command, DataFormat, ExportWhat, Format, Lang, MetaFormat, ReadOpts, TemplateWhat};
 use anyhow::{Context, Result, bail};
 use chiso_analytics::targets::evaluate_plan;
 use chiso_analytics::{AnalyticsEngine, MemoryEngine, PeItem, Query};
@@ -27,6 +27,7 @@ mod analytics;
 mod completeness;
 mod demo;
 mod files;
+mod report;
 mod serve;
 mod targets;
 mod validate;
@@ -54,6 +55,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Completeness { form, pe, units, opts } => {
             completeness::completeness_cmd(&store, lang, form, pe, units, &opts).await
         }
+        Command::Report(args) => report::report(&store, &args).await,
+        Command::Template { what } => match what {
+            TemplateWhat::List { format } => report::template_list(&store, lang, format).await,
+            TemplateWhat::Export { name, out } => report::template_export(&store, &name, out.as_deref()).await,
+            TemplateWhat::Import { file, name } => report::template_import(&store, &file, name.as_deref()).await,
+        },
         Command::Demo { today } => {
             demo::demo(&store, lang, today.unwrap_or_else(|| Local::now().date_naive())).await?;
             demo::print_accounts(&store, lang).await?;

@@ -405,7 +405,7 @@ pub struct AuditQuery {
     pub form: Option<String>,
     /// Period (202610...).
     pub period: Option<String>,
-    /// value, narrative, submission or account.
+    /// value, narrative, submission, account or template.
     pub kind: Option<String>,
     /// From this day (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM:SS).
     pub since: Option<String>,
@@ -449,10 +449,10 @@ impl AuditQuery {
         };
         let kind = self.kind.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
         if let Some(k) = &kind
-            && !["value", "narrative", "submission", "account"].contains(&k.as_str())
+            && !["value", "narrative", "submission", "account", "template"].contains(&k.as_str())
         {
             return Err(AppError::BadRequest(format!(
-                "kind: \"{k}\" không hợp lệ (value, narrative, submission hoặc account)"
+                "kind: \"{k}\" không hợp lệ (value, narrative, submission, account hoặc template)"
             )));
         }
         Ok(AuditFilter {

@@ -56,7 +56,7 @@ async fn analytics(
     headers: HeaderMap,
     q: Query<Pairs>,
 ) -> ApiResult<Response> {
-    let csv = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/csv"));
+    let csv = super::dvs::wants_csv(&headers);
     answer(state, user, q, csv).await
 }
 

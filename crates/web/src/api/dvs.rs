@@ -149,7 +149,7 @@ fn value_filter(model: &Model, user: &CurrentUser, q: &Pairs) -> ApiResult<Value
     Ok(ValueFilter { elements, units, periods, between })
 }
 
-fn wants_csv(headers: &HeaderMap) -> bool {
+pub(crate) fn wants_csv(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/csv"))
 }
 

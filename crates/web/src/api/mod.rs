@@ -20,6 +20,7 @@ use utoipa::openapi::OpenApi;
 pub mod admin;
 pub mod analytics;
 pub mod boards;
+pub mod documents;
 pub mod dvs;
 pub mod me;
 pub mod reports;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .merge(admin::routes())
         .merge(reports::routes())
         .merge(boards::routes())
+        .merge(documents::routes())
         .route("/api/openapi.json", get(openapi_json))
 }
 
@@ -45,6 +47,7 @@ fn parts() -> Vec<OpenApi> {
         admin::openapi(),
         reports::openapi(),
         boards::openapi(),
+        documents::openapi(),
     ]
 }
 

@@ -160,6 +160,13 @@ pub fn row(model: &Model, lang: Lang, names: &HashMap<String, String>, e: &Audit
             short(e.new.as_deref()),
             None,
         ),
+        AuditSubject::Template { name } => (
+            "template",
+            format!("{} {name}", lang.pick("Mẫu báo cáo", "Report template")),
+            short(e.old.as_deref()),
+            short(e.new.as_deref()),
+            None,
+        ),
     };
     Row {
         when: datetime(e.at),
@@ -303,6 +310,7 @@ async fn audit_page(State(state): State<Arc<AppState>>, user: CurrentUser, Query
         ("narrative", lang.pick("Thuyết minh", "Narrative")),
         ("submission", lang.pick("Trạng thái báo cáo", "Report status")),
         ("account", lang.pick("Tài khoản", "Account")),
+        ("template", lang.pick("Mẫu báo cáo", "Report template")),
     ]
     .into_iter()
     .map(|(v, l)| Choice { value: v.into(), label: l.into(), selected: q.kind == v })

@@ -15,6 +15,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod entry;
 pub mod home;
+pub mod reports;
 pub mod review;
 pub mod targets;
 
@@ -48,6 +49,7 @@ impl Chrome {
             items.push(("/review", pick("Tình hình báo cáo", "Reporting status")));
             items.push(("/targets", pick("Chỉ tiêu kế hoạch", "Plan targets")));
             items.push(("/dashboard", pick("Bảng điều hành", "Dashboard")));
+            items.push(("/reports", pick("Báo cáo", "Reports")));
         }
         if role == Role::Leader {
             items.remove(0);

@@ -18,6 +18,7 @@ mod account;
 mod admin;
 mod api;
 mod boards;
+mod documents;
 mod entry;
 mod review;
 mod scope;

@@ -176,10 +176,74 @@ fn leaked_unit(app: &TestApp, scope: &Scope, r: &Reply) -> Option<String> {
     units.into_iter().find(|u| !readable(u))
 }
 
+/// Reporting, review and the boards.
+pub const WORKFLOW_ROUTES: &[Row] = &[
+    // Leaders have no reports of their own: home sends them to the dashboard.
+    ("GET", "/", None, [200, 200, 303, 200, 200, 200, 303]),
+    ("GET", "/forms/BC_THANG/202612/SO_KHCN", None, [200, 200, 200, 200, 403, 403, 303]),
+    ("GET", "/forms/BC_THANG/202612/{XA}", None, [200, 200, 200, 403, 200, 200, 303]),
+    ("GET", "/forms/BC_THANG/202612/H_AN_PHU", None, [200, 200, 200, 403, 200, 403, 303]),
+    // A save answers with the form again, saved.
+    ("POST", "/forms/BC_THANG/202612/{XA}", Some("action=save_draft&v%3AHOP=4"), [200, 200, 403, 403, 200, 200, 303]),
+    (
+        "POST",
+        "/forms/BC_THANG/202612/SO_KHCN",
+        Some("action=save_draft&v%3AHOP=4"),
+        [200, 200, 403, 200, 403, 403, 303],
+    ),
+    ("GET", "/review", None, [200, 200, 200, 403, 403, 403, 303]),
+    ("GET", "/review/BC_THANG/202610", None, [200, 200, 200, 403, 403, 403, 303]),
+    ("GET", "/review/BC_THANG/202611/{XA}", None, [200, 200, 200, 403, 403, 403, 303]),
+    // Roles run in column order: the admin approves the submitted report, so
+    // the office then finds it approved already (409).
+    ("POST", "/review/BC_THANG/202611/{XA}", Some("action=approve"), [200, 409, 403, 403, 403, 403, 303]),
+    ("GET", "/targets", None, [200, 200, 200, 403, 403, 403, 303]),
+    ("GET", "/targets/KH_CDS_2026/CT01", None, [200, 200, 200, 403, 403, 403, 303]),
+    ("GET", "/dashboard", None, [200, 200, 200, 403, 403, 403, 303]),
+    ("GET", "/dashboard?ou=H_AN_PHU", None, [200, 200, 200, 403, 403, 403, 303]),
+    ("GET", "/api/reports", None, ALL),
+    ("GET", "/api/reports/BC_THANG/202612/SO_KHCN", None, SO_API),
+    ("GET", "/api/reports/BC_THANG/202612/{XA}", None, XA_API),
+    ("GET", "/api/completeness/BC_THANG/202610", None, PROVINCE_API),
+    ("GET", "/api/targets", None, PROVINCE_API),
+    ("GET", "/api/targets/KH_CDS_2026/CT01", None, PROVINCE_API),
+    ("GET", "/api/dashboard", None, PROVINCE_API),
+];
+
+/// Official reports: templates, previews, downloads and the editor (issue 4).
+/// Province readers preview and download; the office and admins edit;
+/// reporters get nothing. The posted templates are invalid (400: checked,
+/// not stored) so the table does not depend on the order of the roles.
+pub const DOCUMENT_ROUTES: &[Row] = &[
+    ("GET", "/reports", None, [200, 200, 200, 403, 403, 403, 303]),
+    ("GET", "/reports/monthly?pe=202610", None, [200, 200, 200, 403, 403, 403, 303]),
+    ("GET", "/reports/monthly?pe=202610&ou=H_AN_PHU", None, [200, 200, 200, 403, 403, 403, 303]),
+    ("GET", "/reports/monthly?pe=202610&ou={XA}", None, [200, 200, 200, 403, 403, 403, 303]),
+    ("GET", "/reports/weekly", None, [200, 200, 200, 403, 403, 403, 303]),
+    ("GET", "/reports/monthly/download.docx?pe=202610", None, [200, 200, 200, 403, 403, 403, 303]),
+    ("GET", "/reports/monthly/download.xlsx?pe=202610", None, [200, 200, 200, 403, 403, 403, 303]),
+    ("GET", "/reports/monthly/edit", None, MANAGE_PAGE),
+    ("POST", "/reports/monthly/edit", Some("action=check&body=name%3A+x"), [400, 400, 403, 403, 403, 403, 303]),
+    ("POST", "/reports/monthly/edit", Some("action=save&body=name%3A+x"), [400, 400, 403, 403, 403, 403, 303]),
+    ("GET", "/static/report-preview.css", None, [200; 7]),
+    ("GET", "/api/reportTemplates", None, PROVINCE_API),
+    ("GET", "/api/reportTemplates/monthly", None, PROVINCE_API),
+    ("PUT", "/api/reportTemplates/monthly", Some("name: x"), [400, 400, 403, 403, 403, 403, 401]),
+    ("GET", "/api/documents/monthly/202610", None, PROVINCE_API),
+    ("GET", "/api/documents/monthly/202610?format=html&ou=H_AN_PHU", None, PROVINCE_API),
+    ("GET", "/api/documents/monthly/202610.xlsx", None, PROVINCE_API),
+];
+
 #[tokio::test]
 async fn every_role_reaches_only_what_it_may() {
     let app = TestApp::new().await;
     check_table(&app, ROUTES).await;
+}
+
+#[tokio::test]
+async fn every_role_reaches_only_its_reports_and_boards() {
+    let app = TestApp::new().await;
+    check_table(&app, WORKFLOW_ROUTES).await;
 }
 
 /// The fields of a CSV line (quotes respected; no line breaks inside fields).
@@ -199,4 +263,10 @@ fn csv_fields(line: &str) -> Vec<String> {
     }
     out.push(field);
     out
+}
+
+#[tokio::test]
+async fn every_role_reaches_only_the_official_reports_it_may() {
+    let app = TestApp::new().await;
+    check_table(&app, DOCUMENT_ROUTES).await;
 }

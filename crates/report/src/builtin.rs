@@ -1,0 +1,45 @@
+//! The built-in templates, shipped as YAML beside the crate
+//! (`crates/report/templates/`) and compiled in. The office starts from
+//! them and edits copies; the store keeps the versions.
+//!
+//! - `weekly` (BC_TUAN): the week's figures with their change since the
+//!   previous week, the completeness of the weekly reports and the late units.
+//! - `monthly` (BC_THANG): shaped like a provincial monthly report
+//!   (examples/000): results by pillar with figures, the reports' completeness,
+//!   the targets at risk, general assessment, the units' difficulties and
+//!   proposals, the next month's tasks; appendices with the plan's targets and
+//!   the main figures by unit.
+//!
+//! TODO(issue 5): `plan-appendices` — the yearly plan's appendices shaped
+//! like examples/004 (targets with results and verdicts, investment projects
+//! and recurrent-budget tasks with totals and subtotals by unit, the
+//! assignment table). It needs the projects-and-budgets register and the
+//! task assignments of issue 5, which do not exist yet; it is deliberately
+//! not listed here until they do.
+
+use crate::template::Template;
+
+pub const WEEKLY_YAML: &str = include_str!("../templates/weekly.yaml");
+pub const MONTHLY_YAML: &str = include_str!("../templates/monthly.yaml");
+
+/// The names of the built-in templates.
+pub const NAMES: &[&str] = &["weekly", "monthly"];
+
+/// The YAML source of a built-in template.
+pub fn source(name: &str) -> Option<&'static str> {
+    match name {
+        "weekly" => Some(WEEKLY_YAML),
+        "monthly" => Some(MONTHLY_YAML),
+        _ => None,
+    }
+}
+
+/// A built-in template, parsed and checked.
+pub fn get(name: &str) -> Option<Template> {
+    source(name).map(|s| Template::from_yaml(s).unwrap_or_else(|e| panic!("built-in template {name}: {e}")))
+}
+
+/// Every built-in template.
+pub fn all() -> Vec<Template> {
+    NAMES.iter().filter_map(|n| get(n)).collect()
+}
