@@ -25,6 +25,7 @@ pub mod number;
 pub mod orgunit;
 pub mod period;
 pub mod plan;
+pub mod register;
 pub mod rule;
 pub mod threshold;
 pub mod validate;

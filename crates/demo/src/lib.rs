@@ -47,6 +47,7 @@ mod names;
 mod narrative;
 mod org;
 mod plans;
+mod registers;
 mod rng;
 
 use chiso_core::metadata::Metadata;
@@ -100,6 +101,14 @@ fn metadata_for(org: &org::Org, today: NaiveDate) -> Metadata {
         forms: catalog::forms(),
         plans: vec![plans::previous(year - 1, today), plans::current(year, today)],
     }
+}
+
+/// The registers as of `today`: the projects-and-budgets register (15
+/// investment projects around `today`'s year, 22 recurrent-budget tasks of the
+/// year, the province's state budget) and the 26 tasks assigned by the current
+/// plan with their progress reports (see `registers.rs` for the story).
+pub fn registers(today: NaiveDate) -> chiso_core::register::Registers {
+    registers::build(today)
 }
 
 /// Generates the demo as of `today`: data for the whole previous calendar
