@@ -64,13 +64,14 @@ pub enum Command {
         #[arg(long)]
         metadata: Option<PathBuf>,
     },
-    /// Nhập siêu dữ liệu (.yaml/.json) hoặc số liệu (dataValueSets .json, .csv, bảng tính .xlsx).
+    /// Nhập siêu dữ liệu (.yaml/.json), sổ theo dõi (.yaml/.json có projects:, tasks:...; bảng tính
+    /// danh mục dự án .xlsx) hoặc số liệu (dataValueSets .json, .csv, bảng tính .xlsx).
     Import {
         file: PathBuf,
         /// Chạy thử: kiểm tra và đếm, không ghi gì.
         #[arg(long)]
         dry_run: bool,
-        /// Với siêu dữ liệu: thay toàn bộ thay vì gộp.
+        /// Với siêu dữ liệu và sổ theo dõi: thay toàn bộ thay vì gộp.
         #[arg(long)]
         replace: bool,
     },
@@ -114,6 +115,35 @@ pub enum Command {
         /// Liệt kê từng đơn vị thay vì tỷ lệ theo đơn vị cấp trên.
         #[arg(long)]
         units: bool,
+        #[command(flatten)]
+        opts: ReadOpts,
+    },
+    /// Sổ dự án và kinh phí: dự án, nhiệm vụ chi thường xuyên, vốn bố trí và giải ngân trong năm,
+    /// tổng theo đơn vị, nguồn vốn, trụ cột hoặc năm; các phụ lục kế hoạch với dòng tổng cộng.
+    Projects {
+        /// Năm kế hoạch (mặc định: năm của --today).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Cộng theo đơn vị, nguồn vốn, trụ cột hoặc năm thay vì liệt kê.
+        #[arg(long, value_enum)]
+        by: Option<ProjectsBy>,
+        /// Chỉ dự án, nhiệm vụ của đơn vị này và các đơn vị cấp dưới.
+        #[arg(long)]
+        unit: Option<String>,
+        /// In bảng phụ lục: investment (dự án đầu tư công), recurrent (chi thường xuyên), budget (toàn bộ kinh phí).
+        #[arg(long, value_enum)]
+        appendix: Option<Appendix>,
+        #[command(flatten)]
+        opts: ReadOpts,
+    },
+    /// Nhiệm vụ được giao: đơn vị chủ trì, phối hợp, thời hạn, tiến độ mới nhất và tình trạng đến --today.
+    Tasks {
+        /// Chỉ các nhiệm vụ ở tình trạng này.
+        #[arg(long, value_enum)]
+        status: Option<TaskFilter>,
+        /// Chỉ các nhiệm vụ mà đơn vị (hoặc nhóm đơn vị) này chủ trì hoặc phối hợp.
+        #[arg(long)]
+        unit: Option<String>,
         #[command(flatten)]
         opts: ReadOpts,
     },
@@ -231,6 +261,13 @@ pub enum ExportWhat {
         #[arg(long, value_enum, default_value = "yaml")]
         format: MetaFormat,
     },
+    /// Sổ theo dõi (dự án, kinh phí, nhiệm vụ và báo cáo tiến độ), dạng YAML (mặc định) hoặc JSON.
+    Registers {
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "yaml")]
+        format: MetaFormat,
+    },
     /// Số liệu dạng dataValueSets JSON, CSV hoặc bảng tính XLSX.
     Data {
         #[arg(long, short)]
@@ -255,6 +292,35 @@ pub enum Across {
     Ou,
     Dx,
     None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProjectsBy {
+    Unit,
+    Source,
+    Pillar,
+    Year,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Appendix {
+    /// Phụ lục V: dự án sử dụng vốn đầu tư công của năm.
+    Investment,
+    /// Phụ lục VI: nhiệm vụ sử dụng vốn chi thường xuyên, theo đơn vị.
+    Recurrent,
+    /// Toàn bộ kinh phí của năm: đầu tư công và chi thường xuyên.
+    Budget,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TaskFilter {
+    Overdue,
+    AtRisk,
+    Completed,
+    CompletedOnTime,
+    CompletedLate,
+    OnTrack,
+    NotReported,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -368,3 +368,83 @@ fn a_template_with_an_unknown_element_is_refused_by_place_and_saves_nothing() {
     let listed = db.json(&["template", "list"]);
     assert!(listed.as_array().unwrap().iter().all(|t| t["builtin"] == true), "nothing saved: {listed}");
 }
+
+#[test]
+fn projects_and_budgets_of_the_demo_year() {
+    let db = demo();
+    let out = db.ok(&["projects", "--year", "2026", "--today", "2026-11-23"]);
+    assert!(
+        out.contains("Tổng kinh phí năm 2026: 230,5 tỷ đồng. Trong đó: vốn đầu tư công 185,4 tỷ đồng; vốn chi thường xuyên 45,1 tỷ đồng."),
+        "{out}"
+    );
+    assert!(out.contains("230.500"), "{out}");
+    let j = db.json(&["projects", "--year", "2026", "--today", "2026-11-23"]);
+    assert_eq!(j["summary"]["public_investment"], 185_400);
+    assert_eq!(j["summary"]["recurrent"], 45_100);
+    assert_eq!(j["summary"]["total"], 230_500);
+    let items = j["items"].as_array().unwrap();
+    let sum: i64 = items.iter().map(|i| i["allocated"].as_i64().unwrap()).sum();
+    assert_eq!(sum, 230_500, "the rows add up to the total");
+
+    // By source: the groups add up to the same total.
+    let j = db.json(&["projects", "--year", "2026", "--by", "source", "--today", "2026-11-23"]);
+    let groups: i64 = j["groups"].as_array().unwrap().iter().map(|g| g["amount"].as_i64().unwrap()).sum();
+    assert_eq!((groups, j["total"].as_i64().unwrap()), (230_500, 230_500));
+    let csv = db.ok(&["projects", "--year", "2026", "--by", "unit", "--format", "csv", "--today", "2026-11-23"]);
+    assert!(csv.starts_with("Mã,Đơn vị,Kinh phí năm 2026 (triệu đồng),Tỷ trọng\n"), "{csv}");
+
+    // The appendices: the public-investment one totals 185.400, the whole budget 230.500.
+    let j = db.json(&["projects", "--year", "2026", "--appendix", "investment", "--today", "2026-11-23"]);
+    let total = j["rows"].as_array().unwrap().iter().find(|r| r["kind"] == "total").unwrap();
+    assert!(total["cells"].as_array().unwrap().iter().any(|c| c["amount"] == 185_400), "{total}");
+    let out = db.ok(&["projects", "--year", "2026", "--appendix", "budget", "--today", "2026-11-23"]);
+    assert!(out.contains("230.500") && out.contains("Các dòng tổng cộng khớp với tổng các dòng."), "{out}");
+    let out = db.ok(&["projects", "--year", "2026", "--appendix", "recurrent", "--today", "2026-11-23"]);
+    assert!(out.contains("45.100"), "{out}");
+
+    let (code, _, err) = db.run(&["projects", "--unit", "KHONG_CO"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("KHONG_CO"), "{err}");
+}
+
+#[test]
+fn tasks_overdue_and_at_risk_on_the_demo_day() {
+    let db = demo();
+    let out = db.ok(&["tasks", "--today", "2026-11-23"]);
+    assert!(out.contains("Giao 26 nhiệm vụ: đã hoàn thành 7"), "{out}");
+    let j = db.json(&["tasks", "--today", "2026-11-23"]);
+    assert_eq!(j["counts"]["assigned"], 26);
+    assert_eq!(j["counts"]["completed"], 7);
+    assert_eq!(j["counts"]["overdue"], 3);
+    assert_eq!(j["counts"]["at_risk"], 5);
+    let j = db.json(&["tasks", "--status", "overdue", "--today", "2026-11-23"]);
+    let codes: Vec<&str> = j["tasks"].as_array().unwrap().iter().map(|t| t["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["NV03", "NV18", "NV21"]);
+    assert_eq!(j["tasks"][0]["lead_names"][0], "Sở Tài chính");
+    let j = db.json(&["tasks", "--status", "at-risk", "--today", "2026-11-23"]);
+    assert_eq!(j["tasks"].as_array().unwrap().len(), 5);
+    let out = db.ok(&["tasks", "--status", "overdue", "--today", "2026-11-23"]);
+    assert!(out.contains("Quá hạn") && out.contains("Tháng 07/2026 (31/07/2026)"), "{out}");
+}
+
+#[test]
+fn registers_export_then_import_changes_nothing() {
+    let db = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("so_theo_doi.yaml");
+    db.ok(&["export", "registers", "-o", file.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("projects:") && text.contains("progress_reports:"), "{text}");
+    let out = db.ok(&["import", file.to_str().unwrap(), "--dry-run"]);
+    assert!(
+        out.starts_with("Chạy thử (chưa ghi)") && out.contains("0 mới, 0 cập nhật") && out.contains("không đổi"),
+        "{out}"
+    );
+    // A broken reference is refused with its place, and nothing is written.
+    std::fs::write(&file, text.replacen("lead:\n  - SO_KHCN", "lead:\n  - SO_KHONG_CO", 1)).unwrap();
+    let (code, _, err) = db.run(&["import", file.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("so_theo_doi.yaml") && err.contains("SO_KHONG_CO"), "{err}");
+    let json = db.ok(&["export", "registers", "--format", "json"]);
+    assert!(!json.contains("SO_KHONG_CO"));
+}

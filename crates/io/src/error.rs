@@ -2,6 +2,7 @@
 //! for one bad row, cell or column of a data file (collected, never fatal).
 
 use chiso_core::metadata::MetadataErrors;
+use chiso_core::register::RegisterErrors;
 use chiso_store::StoreError;
 use std::fmt;
 
@@ -21,6 +22,12 @@ pub enum IoError {
     /// The metadata parses but is inconsistent; every problem is listed.
     #[error("{file}: {errors}")]
     InvalidMetadata { file: String, errors: MetadataErrors },
+    /// The registers parse but are inconsistent with the model; every problem is listed.
+    #[error("{file}: {errors}")]
+    InvalidRegisters { file: String, errors: RegisterErrors },
+    /// Rows or cells of a workbook that cannot be read; every one is listed.
+    #[error("{file}: {} lỗi:\n{}", errors.len(), crate::registers::rows_text(errors))]
+    Rows { file: String, errors: Vec<ImportError> },
     /// The file is not of a kind or layout chiso reads or writes.
     #[error("{file}: {message}")]
     Format { file: String, message: String },

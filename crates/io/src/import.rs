@@ -62,17 +62,34 @@ impl DataFormat {
 pub enum FileKind {
     Metadata(MetadataFormat),
     DataValues(DataFormat),
+    /// The registers (projects, budgets, tasks): YAML/JSON with their
+    /// top-level keys, or the projects appendix workbook.
+    Registers(crate::RegisterFormat),
 }
 
-/// Tells metadata from data values: by extension, and for `.json` by the
-/// top-level keys (`dataValues`, `dataSet`, `period`, `orgUnit`... mean data
-/// values; anything else is metadata). Reads no further than needed.
+/// Tells metadata, registers and data values apart: by extension, and by
+/// the top-level keys for `.json` (`dataValues`, `dataSet`, `period`,
+/// `orgUnit`... mean data values; `projects`, `recurrent_tasks`, `tasks`,
+/// `progress_reports`, `state_budget` registers; anything else is metadata)
+/// and `.yaml` (register keys, else metadata); a workbook whose first sheets
+/// have a "Tên dự án" header is the projects appendix, any other one wide
+/// data values. Reads no further than needed.
 pub fn detect(path: &Path) -> Result<FileKind, IoError> {
     let file = file_label(path);
     match crate::extension(path).as_deref() {
-        Some("yaml" | "yml") => Ok(FileKind::Metadata(MetadataFormat::Yaml)),
+        Some("yaml" | "yml") => {
+            let f = File::open(path).map_err(|e| IoError::file(&file, e))?;
+            Ok(match crate::registers::probe_yaml(f) {
+                Some(true) => FileKind::Registers(crate::RegisterFormat::Yaml),
+                _ => FileKind::Metadata(MetadataFormat::Yaml),
+            })
+        }
         Some("csv") => Ok(FileKind::DataValues(DataFormat::Csv)),
-        Some("xlsx" | "xlsm") => Ok(FileKind::DataValues(DataFormat::Xlsx)),
+        Some("xlsx" | "xlsm") => Ok(if crate::register_xlsx::is_projects_workbook(path)? {
+            FileKind::Registers(crate::RegisterFormat::ProjectsXlsx)
+        } else {
+            FileKind::DataValues(DataFormat::Xlsx)
+        }),
         Some("json") => {
             let f = File::open(path).map_err(|e| IoError::file(&file, e))?;
             crate::dvs_json::probe_json(f, &file)

@@ -1,7 +1,7 @@
 //! chiso-io: files in and out.
 //!
 //! It owns every file format chiso reads or writes: metadata bundles (YAML,
-//! JSON), data values in DHIS2's exchange formats (dataValueSets JSON, CSV,
+//! JSON), the registers (YAML, JSON, the projects appendix workbook), data values in DHIS2's exchange formats (dataValueSets JSON, CSV,
 //! by code) and the "wide" spreadsheet offices keep (one sheet per period,
 //! one row per unit, one column per element), with error messages that name
 //! the file, line or cell and column. It also drives imports: a data file is
@@ -22,6 +22,8 @@ mod export;
 mod import;
 mod metadata;
 mod raw;
+mod register_xlsx;
+mod registers;
 mod resolve;
 mod xlsx;
 
@@ -35,6 +37,11 @@ pub use import::{
 };
 pub use metadata::{MetadataFormat, parse_metadata, read_metadata, write_metadata, write_metadata_file};
 pub use raw::{Field, FieldLabels, RawCell, RawItem, RawSink, RawValue};
+pub use register_xlsx::read_projects_xlsx;
+pub use registers::{
+    REGISTER_KEYS, RegisterFormat, RegistersImportReport, import_registers, merge_registers, parse_registers,
+    read_registers, read_registers_with, write_registers, write_registers_file,
+};
 pub use resolve::{Resolver, ValueKey};
 pub use xlsx::{cell_name, period_from_sheet_name, read_wide_xlsx, wide_xlsx_bytes, write_wide_xlsx};
 

@@ -8,6 +8,23 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
+/// The top-level keys of a metadata file.
+pub(crate) const METADATA_KEYS: [&str; 13] = [
+    "name",
+    "levels",
+    "unit_kinds",
+    "org_units",
+    "unit_groups",
+    "pillars",
+    "disaggregations",
+    "data_elements",
+    "indicators",
+    "constants",
+    "validation_rules",
+    "forms",
+    "plans",
+];
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MetadataFormat {
     Yaml,
@@ -43,7 +60,7 @@ pub fn parse_metadata(reader: impl Read, format: MetadataFormat, file: &str) -> 
     }
 }
 
-fn yaml_error(file: &str, e: serde_yaml_ng::Error) -> IoError {
+pub(crate) fn yaml_error(file: &str, e: serde_yaml_ng::Error) -> IoError {
     let message = e.to_string();
     match e.location() {
         Some(loc) => {

@@ -796,3 +796,227 @@ mod roundtrip {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Registers
+
+const REGISTER_YAML: &str = r#"# Sổ theo dõi dự án và nhiệm vụ
+state_budget:
+  - { year: 2026, amount: "11.250.000" }
+projects:
+  - code: DA_TTDL
+    name: Nâng cấp Trung tâm dữ liệu tỉnh
+    decisions: [{ number: 1285/QĐ-UBND, date: 2024-10-18, authority: UBND tỉnh }]
+    total_investment: 68500
+    period: { from: 2025, to: 2027 }
+    funding: [{ source: NSTW, amount: 40000 }, { source: NSĐP, amount: "28.500" }]
+    kind: public_investment
+    unit: SO_KHCN
+    pillar: HA_TANG_SO
+    status: ongoing
+    transition: true
+    allocations:
+      - { year: 2026, source: NSTW, amount: 16000 }
+      - { year: 2026, source: NSDP, amount: 12000 }
+    disbursements: [{ period: 202610, amount: 9500 }]
+recurrent_tasks:
+  - { code: TX_01, unit: SO_KHCN, name: Duy trì Trung tâm tích hợp dữ liệu, year: 2026, amount: "1.770", budget_line: SNKT }
+tasks:
+  - { code: NV01, name: Hoàn thành kho dữ liệu dùng chung, year: 2026, lead: [SO_KHCN], cooperating: [H_CAN_LOC], due: Tháng 09/2026 }
+progress_reports:
+  - { task: NV01, date: 2026-06-30, by: SO_KHCN, percent: 60 }
+"#;
+
+async fn store_with_metadata() -> SqliteStore {
+    let store = store().await;
+    let mut tx = store.begin().await.unwrap();
+    tx.save_metadata(&read_metadata(&data("metadata.yaml")).unwrap(), MetadataMode::Replace).await.unwrap();
+    tx.commit().await.unwrap();
+    store
+}
+
+async fn import_reg(
+    store: &SqliteStore,
+    path: &Path,
+    mode: MetadataMode,
+    dry_run: bool,
+) -> Result<RegistersImportReport, IoError> {
+    let format = match detect(path).unwrap() {
+        FileKind::Registers(f) => f,
+        other => panic!("{} detected as {other:?}", path.display()),
+    };
+    import_registers(store, &Actor::new("vp", "cli import"), &model(), path, format, mode, dry_run).await
+}
+
+#[tokio::test]
+async fn register_files_are_detected_imported_and_exported_losslessly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_file(&dir, "so_theo_doi.yaml", REGISTER_YAML);
+    assert_eq!(detect(&path).unwrap(), FileKind::Registers(RegisterFormat::Yaml));
+    assert_eq!(detect(&data("metadata.yaml")).unwrap(), FileKind::Metadata(MetadataFormat::Yaml));
+    let store = store_with_metadata().await;
+
+    // A dry run counts and writes nothing; the real run writes the five objects.
+    let r = import_reg(&store, &path, MetadataMode::Merge, true).await.unwrap();
+    assert_eq!((r.counts, r.committed), (counts(5, 0, 0), false));
+    assert_eq!(store.load_registers().await.unwrap(), Default::default());
+    let r = import_reg(&store, &path, MetadataMode::Merge, false).await.unwrap();
+    assert_eq!((r.counts, r.committed), (counts(5, 0, 0), true));
+    let reg = store.load_registers().await.unwrap();
+    assert_eq!(reg.projects[0].allocated_in(2026), chiso_core::register::Money::million(28_000));
+    assert_eq!(reg.recurrent_tasks[0].amount, chiso_core::register::Money::million(1_770));
+
+    // Export (YAML and JSON) and import again: nothing changes.
+    for name in ["xuat.yaml", "xuat.json"] {
+        let out = dir.path().join(name);
+        write_registers_file(&reg, &out).unwrap();
+        assert_eq!(read_registers(&out).unwrap(), reg, "{name}");
+        let r = import_reg(&store, &out, MetadataMode::Replace, true).await.unwrap();
+        assert_eq!(r.counts, counts(0, 0, 5), "{name}");
+    }
+    assert!(matches!(detect(&dir.path().join("xuat.json")).unwrap(), FileKind::Registers(RegisterFormat::Json)));
+
+    // A file of one progress report merges with the stored task it names.
+    let more = temp_file(
+        &dir,
+        "tien_do.yaml",
+        "progress_reports:\n  - { task: NV01, date: 2026-09-20, by: SO_KHCN, state: completed }\n",
+    );
+    let r = import_reg(&store, &more, MetadataMode::Merge, false).await.unwrap();
+    assert_eq!(r.counts, counts(1, 0, 0));
+    assert_eq!(store.load_registers().await.unwrap().progress_reports.len(), 2);
+    // ... but replacing the registers with it alone leaves the report without its task.
+    let e = import_reg(&store, &more, MetadataMode::Replace, false).await.unwrap_err().to_string();
+    assert!(e.starts_with("tien_do.yaml: ") && e.contains("progress_reports[0]"), "{e}");
+}
+
+#[tokio::test]
+async fn register_errors_name_file_and_place_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = REGISTER_YAML
+        .replace("unit: SO_KHCN\n    pillar", "unit: SO_KHONG_CO\n    pillar")
+        .replace("amount: 9500", "amount: -5");
+    let path = temp_file(&dir, "loi.yaml", &bad);
+    let store = store_with_metadata().await;
+    let e = import_reg(&store, &path, MetadataMode::Merge, false).await.unwrap_err().to_string();
+    assert!(e.contains("loi.yaml") && e.contains("projects[DA_TTDL].unit") && e.contains("SO_KHONG_CO"), "{e}");
+    assert!(e.contains("projects[DA_TTDL].disbursements[0]"), "{e}");
+    assert_eq!(store.load_registers().await.unwrap(), Default::default());
+    // A typo in a field is a syntax error with its line.
+    let typo = temp_file(&dir, "sai.yaml", &REGISTER_YAML.replace("budget_line", "budget_lines"));
+    let e = import_reg(&store, &typo, MetadataMode::Merge, false).await.unwrap_err().to_string();
+    assert!(e.starts_with("sai.yaml dòng ") && e.contains("budget_lines"), "{e}");
+}
+
+/// The projects appendix as an office keeps it: title rows, a header, a
+/// group row, items, a repeated header after a page break, the total.
+fn projects_workbook(path: &Path, broken: bool) {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("Phụ lục V").unwrap();
+    ws.write(0, 0, "DANH MỤC CÁC DỰ ÁN CHUYỂN ĐỔI SỐ SỬ DỤNG NGUỒN VỐN ĐẦU TƯ CÔNG NĂM 2026").unwrap();
+    ws.write(1, 0, "ĐVT: Triệu đồng").unwrap();
+    let head = [
+        "STT",
+        "Tên dự án",
+        "Chủ đầu tư / đơn vị thực hiện",
+        "Quyết định phê duyệt",
+        "Tổng mức đầu tư",
+        "Thời gian thực hiện",
+        "Nguồn vốn",
+        "Vốn bố trí năm 2025",
+        "Vốn bố trí năm 2026",
+        "Ghi chú",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write(3, c as u16, *h).unwrap();
+    }
+    ws.write(4, 0, "I").unwrap();
+    ws.write(4, 1, "SỞ KHOA HỌC VÀ CÔNG NGHỆ").unwrap();
+    ws.write(4, 8, 18_500).unwrap();
+    // 1: numbers as numbers, one source.
+    ws.write(5, 0, 1).unwrap();
+    ws.write(5, 1, "Xây dựng kho dữ liệu dùng chung").unwrap();
+    ws.write(5, 2, "Sở Khoa học và Công nghệ").unwrap();
+    ws.write(5, 3, "Số 1153/QĐ-UBND ngày 21/10/2024").unwrap();
+    ws.write(5, 4, 43_037).unwrap();
+    ws.write(5, 5, "2025 - 2027").unwrap();
+    ws.write(5, 6, "NSTW").unwrap();
+    ws.write(5, 7, 10_000).unwrap();
+    ws.write(5, 8, 15_000).unwrap();
+    // The header again, after a page break.
+    for (c, h) in head.iter().enumerate() {
+        ws.write(6, c as u16, *h).unwrap();
+    }
+    // 2: Vietnamese number text, unit by short name, no decision yet, new start.
+    ws.write(7, 0, "2").unwrap();
+    ws.write(7, 1, "Hệ thống nền tảng nông nghiệp số").unwrap();
+    ws.write(7, 2, if broken { "Sở TTTT" } else { "Sở KH&CN" }).unwrap();
+    ws.write(7, 3, "Đang thực hiện thủ tục xin chủ trương đầu tư").unwrap();
+    ws.write(7, 4, "19.000").unwrap();
+    ws.write(7, 5, "2026 - 2028").unwrap();
+    ws.write(7, 8, if broken { "3,5 tỷ" } else { "3.500,5" }).unwrap();
+    ws.write(7, 9, "Khởi công mới").unwrap();
+    ws.write(8, 1, "TỔNG CỘNG").unwrap();
+    ws.write(8, 8, 18_500.5).unwrap();
+    wb.save(path).unwrap();
+}
+
+#[tokio::test]
+async fn projects_workbook_rows_become_investment_projects() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("phu_luc_v.xlsx");
+    projects_workbook(&path, false);
+    assert_eq!(detect(&path).unwrap(), FileKind::Registers(RegisterFormat::ProjectsXlsx));
+    let (projects, errors) = read_projects_xlsx(&path, &model()).unwrap();
+    assert_eq!(errors, vec![]);
+    use chiso_core::register::{Money, ProjectStatus, Source};
+    let codes: Vec<&str> = projects.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["DA_01", "DA_02"], "group, repeated header and total rows are skipped");
+    let (a, b) = (&projects[0], &projects[1]);
+    assert_eq!(a.unit.as_str(), "SO_KHCN");
+    assert_eq!(a.decisions[0].number, "1153/QĐ-UBND");
+    assert_eq!(a.total_investment, Money::million(43_037));
+    assert_eq!(
+        (a.funding.len(), &a.funding[0].source, a.funding[0].amount),
+        (1, &Source::Nstw, Money::million(43_037))
+    );
+    assert_eq!((a.allocated_in(2025), a.allocated_in(2026)), (Money::million(10_000), Money::million(15_000)));
+    assert_eq!((a.status, a.transition), (ProjectStatus::Ongoing, true));
+    assert_eq!(b.unit.as_str(), "SO_KHCN", "found by its short name");
+    assert_eq!(b.allocated_in(2026), Money::from_thousand(3_500_500));
+    assert_eq!(b.funding[0].source, Source::Nsdp, "no source stated: local budget");
+    assert_eq!((b.status, b.transition, b.decisions.len()), (ProjectStatus::Planned, false, 0));
+    assert_eq!(projects.iter().map(|p| p.allocated_in(2026)).sum::<Money>(), Money::from_thousand(18_500_500));
+
+    // Imported all or nothing, then unchanged the second time.
+    let store = store_with_metadata().await;
+    let r = import_reg(&store, &path, MetadataMode::Merge, false).await.unwrap();
+    assert_eq!(r.counts, counts(2, 0, 0));
+    let r = import_reg(&store, &path, MetadataMode::Merge, true).await.unwrap();
+    assert_eq!(r.counts, counts(0, 0, 2));
+}
+
+#[tokio::test]
+async fn projects_workbook_errors_name_sheet_cell_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("phu_luc_loi.xlsx");
+    projects_workbook(&path, true);
+    let (_, errors) = read_projects_xlsx(&path, &model()).unwrap();
+    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(shown.len(), 2, "{shown:#?}");
+    assert!(
+        shown[0].starts_with(
+            "phu_luc_loi.xlsx trang \"Phụ lục V\" ô C8, cột Chủ đầu tư / đơn vị thực hiện: đơn vị \"Sở TTTT\""
+        ),
+        "{shown:#?}"
+    );
+    assert!(
+        shown[1].starts_with("phu_luc_loi.xlsx trang \"Phụ lục V\" ô I8, cột Vốn bố trí năm 2026: \"3,5 tỷ\""),
+        "{shown:#?}"
+    );
+    let store = store_with_metadata().await;
+    let e = import_reg(&store, &path, MetadataMode::Merge, false).await.unwrap_err().to_string();
+    assert!(e.starts_with("phu_luc_loi.xlsx: 2 lỗi:"), "{e}");
+    assert_eq!(store.load_registers().await.unwrap(), Default::default());
+}

@@ -123,6 +123,7 @@ pub fn sample_document() -> Document {
                     "của Sở Thông tin và Truyền thông)".into(),
                 ],
                 landscape: true,
+                text_size: None,
                 blocks: vec![Block::Table(Table {
                     caption: None,
                     unit_note: Some("ĐVT: Hồ sơ".into()),
@@ -158,6 +159,7 @@ pub fn sample_document() -> Document {
                 title: "DANH MỤC DỰ ÁN CHUYỂN ĐỔI SỐ NĂM 2023".into(),
                 subtitle: vec!["(Kèm theo Báo cáo số 125/BC-STTTT ngày 05 tháng 9 năm 2023)".into()],
                 landscape: false,
+                text_size: None,
                 blocks: vec![Block::Table(Table {
                     caption: None,
                     unit_note: Some("ĐVT: Triệu đồng".into()),

@@ -9,27 +9,31 @@
 //!   the targets at risk, general assessment, the units' difficulties and
 //!   proposals, the next month's tasks; appendices with the plan's targets and
 //!   the main figures by unit.
-//!
-//! TODO(issue 5): `plan-appendices` — the yearly plan's appendices shaped
-//! like examples/004 (targets with results and verdicts, investment projects
-//! and recurrent-budget tasks with totals and subtotals by unit, the
-//! assignment table). It needs the projects-and-budgets register and the
-//! task assignments of issue 5, which do not exist yet; it is deliberately
-//! not listed here until they do.
+//! - `plan-appendices` (yearly): the report on the year's plan with the
+//!   plan's appendices shaped like examples/004 — the targets of the year with
+//!   their results and verdicts, the public-investment projects (capital of
+//!   the previous and this year, by unit with subtotals and the total), the
+//!   recurrent-budget tasks by unit, the assignment table (targets and tasks,
+//!   lead and co-operating units, evaluation time), and next year's projects
+//!   and tasks when the register has them; a short body with the budget
+//!   sentence, the task counts and the overdue and at-risk tasks. It needs the
+//!   registers (`ReportInput::registers`).
 
 use crate::template::Template;
 
 pub const WEEKLY_YAML: &str = include_str!("../templates/weekly.yaml");
 pub const MONTHLY_YAML: &str = include_str!("../templates/monthly.yaml");
+pub const PLAN_APPENDICES_YAML: &str = include_str!("../templates/plan-appendices.yaml");
 
 /// The names of the built-in templates.
-pub const NAMES: &[&str] = &["weekly", "monthly"];
+pub const NAMES: &[&str] = &["weekly", "monthly", "plan-appendices"];
 
 /// The YAML source of a built-in template.
 pub fn source(name: &str) -> Option<&'static str> {
     match name {
         "weekly" => Some(WEEKLY_YAML),
         "monthly" => Some(MONTHLY_YAML),
+        "plan-appendices" => Some(PLAN_APPENDICES_YAML),
         _ => None,
     }
 }

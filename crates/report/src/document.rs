@@ -102,6 +102,11 @@ pub struct Appendix {
     /// Lines under the title, italic: "(Kèm theo Báo cáo số .../BC-SKHCN ngày ...)".
     pub subtitle: Vec<String>,
     pub landscape: bool,
+    /// The size in points of its tables' text; 12 when absent. An appendix of
+    /// long tables may take 13 so that most of the document keeps the body's
+    /// 13–14 pt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_size: Option<u8>,
     pub blocks: Vec<Block>,
 }
 
@@ -194,6 +199,9 @@ pub enum RowKind {
     Group,
     /// The sum of the items since the last group row.
     Subtotal,
+    /// A heading over several groups ("A. VỐN ĐẦU TƯ CÔNG" above "I. SỞ ...");
+    /// its figures are the sum of every item up to the next part or total row.
+    Part,
     /// The sum of every item of the table ("Tổng cộng").
     Total,
 }
@@ -237,6 +245,11 @@ impl Table {
             RowKind::Item => return None,
             RowKind::Total => self.rows.iter().filter(|r| r.kind == RowKind::Item).collect(),
             RowKind::Group => self.rows[row + 1..].iter().take_while(|r| r.kind == RowKind::Item).collect(),
+            RowKind::Part => self.rows[row + 1..]
+                .iter()
+                .take_while(|r| !matches!(r.kind, RowKind::Part | RowKind::Total))
+                .filter(|r| r.kind == RowKind::Item)
+                .collect(),
             RowKind::Subtotal => {
                 let start = self.rows[..row].iter().rposition(|r| r.kind != RowKind::Item).map_or(0, |i| i + 1);
                 self.rows[start..row].iter().collect()

@@ -212,7 +212,7 @@ fn main_part(doc: &Document, header_rows: &mut usize) -> Result<Vec<Item>, DocxE
 
     let mut before = 240;
     for b in &doc.body {
-        block(&mut items, b, width, before, header_rows)?;
+        block(&mut items, b, width, before, header_rows, TABLE_TEXT)?;
         before = if matches!(b, Block::Table(_)) { 240 } else { PARA_SPACING };
     }
     items.push(Item::p(para(dx::AlignmentType::Left, 0, 0).add_run(run("", Style::new(BODY)))));
@@ -233,8 +233,10 @@ fn appendix_part(a: &Appendix, header_rows: &mut usize) -> Result<Vec<Item>, Doc
     }
     items.push(Item::p(para(dx::AlignmentType::Center, 0, 0).add_run(run("", Style::new(BODY)))));
     let mut before = 0;
+    // The appendix's own size for its tables' text (half-points), within 11–14 pt.
+    let table_text = a.text_size.map_or(TABLE_TEXT, |pt| usize::from(pt.clamp(11, 14)) * 2);
     for b in &a.blocks {
-        block(&mut items, b, width, before, header_rows)?;
+        block(&mut items, b, width, before, header_rows, table_text)?;
         before = if matches!(b, Block::Table(_)) { 240 } else { PARA_SPACING };
     }
     // Word wants a paragraph after a table that ends a section.
@@ -419,7 +421,14 @@ fn text_extent(text: &str, size: usize, bold: bool) -> usize {
 // ---------------------------------------------------------------------------
 // Body blocks
 
-fn block(items: &mut Vec<Item>, b: &Block, width: usize, before: u32, rows: &mut usize) -> Result<(), DocxError> {
+fn block(
+    items: &mut Vec<Item>,
+    b: &Block,
+    width: usize,
+    before: u32,
+    rows: &mut usize,
+    table_text: usize,
+) -> Result<(), DocxError> {
     match b {
         Block::Heading { level, number, text } => {
             let style = match level {
@@ -450,7 +459,7 @@ fn block(items: &mut Vec<Item>, b: &Block, width: usize, before: u32, rows: &mut
                 ));
             }
         }
-        Block::Table(t) => table(items, t, width, before, rows)?,
+        Block::Table(t) => table(items, t, width, before, rows, table_text)?,
     }
     Ok(())
 }
@@ -465,7 +474,14 @@ fn body_para(before: u32) -> dx::Paragraph {
         .fonts(fonts())
 }
 
-fn table(items: &mut Vec<Item>, t: &Table, width: usize, before: u32, rows: &mut usize) -> Result<(), DocxError> {
+fn table(
+    items: &mut Vec<Item>,
+    t: &Table,
+    width: usize,
+    before: u32,
+    rows: &mut usize,
+    text: usize,
+) -> Result<(), DocxError> {
     let name = t.caption.clone().unwrap_or_else(|| "(không tên)".to_string());
     let n = t.columns.len();
     if n == 0 {
@@ -509,7 +525,7 @@ fn table(items: &mut Vec<Item>, t: &Table, width: usize, before: u32, rows: &mut
             .zip(&grid)
             .map(|(c, w)| {
                 cell(*w).add_paragraph(
-                    cell_para(dx::AlignmentType::Center).add_run(run(&c.title, Style::new(TABLE_TEXT).bold())),
+                    cell_para(dx::AlignmentType::Center, text).add_run(run(&c.title, Style::new(text).bold())),
                 )
             })
             .collect(),
@@ -521,7 +537,7 @@ fn table(items: &mut Vec<Item>, t: &Table, width: usize, before: u32, rows: &mut
 
     let mut out = vec![header];
     for r in &t.rows {
-        out.push(body_row(r, t, &grid));
+        out.push(body_row(r, t, &grid, text));
     }
     let mut borders = dx::TableBorders::new();
     for pos in [
@@ -545,8 +561,8 @@ fn table(items: &mut Vec<Item>, t: &Table, width: usize, before: u32, rows: &mut
     Ok(())
 }
 
-fn body_row(r: &Row, t: &Table, grid: &[usize]) -> dx::TableRow {
-    let bold = matches!(r.kind, RowKind::Group | RowKind::Subtotal | RowKind::Total);
+fn body_row(r: &Row, t: &Table, grid: &[usize], text: usize) -> dx::TableRow {
+    let bold = matches!(r.kind, RowKind::Group | RowKind::Part | RowKind::Subtotal | RowKind::Total);
     let cells = t
         .columns
         .iter()
@@ -559,9 +575,9 @@ fn body_row(r: &Row, t: &Table, grid: &[usize]) -> dx::TableRow {
                 ColumnKind::Centered => dx::AlignmentType::Center,
                 ColumnKind::Number { .. } => dx::AlignmentType::Right,
             };
-            let mut s = Style::new(TABLE_TEXT);
+            let mut s = Style::new(text);
             s.bold = bold;
-            cell(*w).add_paragraph(cell_para(align).add_run(run(&c.display(Some(col.kind)), s)))
+            cell(*w).add_paragraph(cell_para(align, text).add_run(run(&c.display(Some(col.kind)), s)))
         })
         .collect();
     dx::TableRow::new(cells).cant_split()
@@ -571,8 +587,8 @@ fn cell(w: usize) -> dx::TableCell {
     dx::TableCell::new().width(w, dx::WidthType::Dxa).vertical_align(dx::VAlignType::Center)
 }
 
-fn cell_para(align: dx::AlignmentType) -> dx::Paragraph {
-    para(align, 40, 40).size(TABLE_TEXT)
+fn cell_para(align: dx::AlignmentType, text: usize) -> dx::Paragraph {
+    para(align, 40, 40).size(text)
 }
 
 // ---------------------------------------------------------------------------

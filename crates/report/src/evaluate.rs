@@ -19,6 +19,9 @@
 //! | `province`, `province_short`, `unit_name`, `unit_code` | "Tỉnh Hòa Lâm", "Hòa Lâm", the report's unit |
 //! | `reports` | completeness of the template's form for the period in the unit's subtree: `expected, due, reported, on_time, late, missing, not_yet_due, reporting_rate, on_time_rate, due_date, form_name` |
 //! | `targets` | the plan of the report's year: `plan, total, exceeded, met, not_met, in_progress, at_risk, achieved (exceeded + met), summary` |
+//! | `budget()`, `budget(2027)`, `budget("NEXT_YEAR")` | the year's money from the registers, in millions: `year, public_investment, recurrent, total, state_budget, share, projects, recurrent_items, sentence` |
+//! | `budget_summary()` | the core's sentence: "Tổng kinh phí: 230,5 tỷ đồng. Trong đó: vốn đầu tư công 185,4 tỷ đồng; ..." |
+//! | `task_counts()` | the counts of the year's tasks on the day targets are judged: "Giao 26 nhiệm vụ: đã hoàn thành 7 (đúng hạn 6), ..." |
 //! | `document_number`, `document_date` | "05/BC-SKHCN" or "      /BC-SKHCN"; "ngày 05 tháng 02 năm 2024" or "ngày      tháng      năm 2026" |
 //! | `x \| num`, `x \| num(2)` | "1.205.780" (integers; otherwise at most 2 decimals), "92,12"; none gives "—" |
 //! | `x \| pct`, `x \| pct(1)` | "92,12%" |
@@ -46,8 +49,8 @@ use crate::document::{
     Appendix, Block, Cell, Column, ColumnKind, Document, Letterhead, Row, RowKind, Run, Signer, Table,
 };
 use crate::template::{
-    BlockTemplate, Dimension, ListName, ListSpec, NarrativesSpec, Section, TableKind, TableSpec, TargetFilter,
-    Template, TemplateErrors,
+    AssignmentItems, BlockTemplate, Dimension, ListName, ListSpec, NarrativesSpec, ProjectShape, Section, TableKind,
+    TableLayout, TableSpec, TargetFilter, Template, TemplateErrors, Years,
 };
 use chiso_analytics::targets::evaluate_plan;
 use chiso_analytics::{AnalyticsEngine, DxItem, PeItem, Query};
@@ -60,6 +63,7 @@ use chiso_core::number::{format_auto, format_billion_vnd, format_integer, format
 use chiso_core::orgunit::UnitIx;
 use chiso_core::period::{Period, PeriodType, WeekStart, WorkingCalendar};
 use chiso_core::plan::Plan;
+use chiso_core::register::{self, Registers};
 use chiso_core::value::{Narrative, Submission};
 use chiso_core::verdict::Verdict;
 use chrono::{Datelike, NaiveDate};
@@ -84,6 +88,11 @@ pub struct ReportInput<'a> {
     pub number: Option<String>,
     /// The date of signature; None leaves the day blank.
     pub date: Option<NaiveDate>,
+    /// The registers (projects, budgets, task assignments) that the tables
+    /// `projects`, `recurrent`, `budget`, `assignments`, the lists of tasks
+    /// and the functions `budget`, `budget_summary`, `task_counts` draw on;
+    /// None: a template that needs them is an error naming its place.
+    pub registers: Option<&'a Registers>,
 }
 
 impl<'a> ReportInput<'a> {
@@ -91,7 +100,17 @@ impl<'a> ReportInput<'a> {
     /// narratives, no number and no date.
     pub fn new(engine: &'a dyn AnalyticsEngine, period: Period, today: NaiveDate) -> ReportInput<'a> {
         let unit = engine.model().tree().roots().first().copied().unwrap_or_default();
-        ReportInput { engine, period, unit, today, submissions: &[], narratives: &[], number: None, date: None }
+        ReportInput {
+            engine,
+            period,
+            unit,
+            today,
+            submissions: &[],
+            narratives: &[],
+            number: None,
+            date: None,
+            registers: None,
+        }
     }
 }
 
@@ -126,7 +145,13 @@ pub fn evaluate(template: &Template, input: &ReportInput) -> Result<Document, Re
     let facts = Facts::new(template, input);
     let (tx, rx) = mpsc::channel::<Job>();
     std::thread::scope(|scope| {
-        let server = Server { engine: input.engine, period: input.period, unit: input.unit };
+        let server = Server {
+            engine: input.engine,
+            period: input.period,
+            unit: input.unit,
+            registers: input.registers,
+            as_of: facts.targets_as_of,
+        };
         scope.spawn(move || {
             for job in rx {
                 job(&server);
@@ -140,11 +165,50 @@ pub fn evaluate(template: &Template, input: &ReportInput) -> Result<Document, Re
 
 // ----- the bridge to the borrowed engine ------------------------------------
 
-/// What the helper thread holds: the borrowed engine and the report's period and unit.
+/// What the helper thread holds: the borrowed engine and registers, and the
+/// report's period, unit and the day tasks are judged at.
 struct Server<'s> {
     engine: &'s dyn AnalyticsEngine,
     period: Period,
     unit: UnitIx,
+    registers: Option<&'s Registers>,
+    as_of: NaiveDate,
+}
+
+/// The message when a template needs the registers and none were given.
+pub const NO_REGISTERS: &str = "mẫu cần sổ theo dõi dự án, kinh phí và nhiệm vụ (registers) nhưng báo cáo không được \
+     cấp sổ này; hãy nạp sổ theo dõi trước khi lập báo cáo";
+
+/// A year argument of a function: a number (2027) or a word relative to the
+/// report's year ("NEXT_YEAR"); the report's year when absent.
+fn year_arg(v: Option<&Value>, report_year: i32) -> Result<i32, String> {
+    let Some(v) = v.filter(|v| !v.is_none() && !v.is_undefined()) else { return Ok(report_year) };
+    let years = match i64::try_from(v.clone()) {
+        Ok(y) => Years::Year(i32::try_from(y).map_err(|_| format!("năm {y} không hợp lệ"))?),
+        Err(_) => Years::Words(v.as_str().ok_or_else(|| format!("năm {v} không hợp lệ"))?.to_string()),
+    };
+    match years.resolve(report_year)?.as_slice() {
+        [y] => Ok(*y),
+        _ => Err("cần đúng một năm".into()),
+    }
+}
+
+/// The figures of a year's money, for templates: amounts in millions of đồng
+/// (`budget().total | billion` gives "230,5 tỷ đồng").
+#[derive(Serialize)]
+struct BudgetInfo {
+    year: i32,
+    public_investment: f64,
+    recurrent: f64,
+    total: f64,
+    state_budget: Option<f64>,
+    share: Option<f64>,
+    /// Investment projects with capital in the year.
+    projects: usize,
+    /// Recurrent-spending items of the year.
+    recurrent_items: usize,
+    /// "Tổng kinh phí: 230,5 tỷ đồng. Trong đó: ..."
+    sentence: String,
 }
 
 type Job = Box<dyn for<'s> FnOnce(&Server<'s>) + Send>;
@@ -270,6 +334,40 @@ impl Server<'_> {
         let now = self.engine.value(&item, unit, &period);
         let then = self.engine.value(&item, unit, &before);
         Ok(change_phrase(now, then, style.decimals, &word, &against.words(period.period_type())))
+    }
+
+    fn registers(&self) -> Result<&Registers, String> {
+        self.registers.ok_or_else(|| NO_REGISTERS.to_string())
+    }
+
+    fn budget(&self, year: i32) -> Result<BudgetInfo, String> {
+        let reg = self.registers()?;
+        let s = register::budget::summary(reg, year);
+        let has = |p: &register::InvestmentProject| p.allocations.iter().any(|a| a.year == year);
+        Ok(BudgetInfo {
+            year,
+            public_investment: s.public_investment.as_million(),
+            recurrent: s.recurrent.as_million(),
+            total: s.total.as_million(),
+            state_budget: s.state_budget.map(register::Money::as_million),
+            share: s.share,
+            projects: reg
+                .projects
+                .iter()
+                .filter(|p| p.kind == register::BudgetKind::PublicInvestment && has(p))
+                .count(),
+            recurrent_items: reg.recurrent_tasks.iter().filter(|t| t.year == year).count()
+                + reg.projects.iter().filter(|p| p.kind == register::BudgetKind::Recurrent && has(p)).count(),
+            sentence: s.sentence(),
+        })
+    }
+
+    /// The counts of the tasks of `year` on the day tasks are judged at.
+    fn task_counts(&self, year: i32) -> Result<register::TaskCounts, String> {
+        let reg = self.registers()?;
+        let st: Vec<_> =
+            register::task::statuses(reg, self.as_of).into_iter().filter(|s| s.task.year == year).collect();
+        Ok(register::task::counts(&st))
     }
 
     fn name_of(&self, code: &str) -> Result<String, String> {
@@ -620,6 +718,28 @@ fn environment<'e>(bridge: Bridge, template: &Template, input: &ReportInput, fac
                 .map_err(|m| fail(format!("{call}: {m}")))
         },
     );
+    let report_year = input.period.period_year();
+    let b = bridge.clone();
+    env.add_function("budget", move |year: Option<Value>| -> Result<Value, minijinja::Error> {
+        let call = format!("budget({})", year.as_ref().map(|y| y.to_string()).unwrap_or_default());
+        let y = year_arg(year.as_ref(), report_year).map_err(|m| fail(format!("{call}: {m}")))?;
+        match b.ask(move |s| s.budget(y))? {
+            Ok(info) => Ok(Value::from(Serde(info))),
+            Err(m) => Err(fail(format!("{call}: {m}"))),
+        }
+    });
+    let b = bridge.clone();
+    env.add_function("budget_summary", move |year: Option<Value>| -> Result<String, minijinja::Error> {
+        let call = format!("budget_summary({})", year.as_ref().map(|y| y.to_string()).unwrap_or_default());
+        let y = year_arg(year.as_ref(), report_year).map_err(|m| fail(format!("{call}: {m}")))?;
+        b.ask(move |s| s.budget(y).map(|i| i.sentence))?.map_err(|m| fail(format!("{call}: {m}")))
+    });
+    let b = bridge.clone();
+    env.add_function("task_counts", move |year: Option<Value>| -> Result<String, minijinja::Error> {
+        let call = format!("task_counts({})", year.as_ref().map(|y| y.to_string()).unwrap_or_default());
+        let y = year_arg(year.as_ref(), report_year).map_err(|m| fail(format!("{call}: {m}")))?;
+        b.ask(move |s| s.task_counts(y).map(|c| c.sentence()))?.map_err(|m| fail(format!("{call}: {m}")))
+    });
     let b = bridge;
     env.add_function("name_of", move |code: String| -> Result<String, minijinja::Error> {
         let call = quote_call("name_of", &[Some(&code)], &[]);
@@ -732,16 +852,32 @@ impl Builder<'_, '_> {
             let place = format!("appendices[{i}]");
             let mut blocks = Vec::new();
             self.blocks(&format!("{place}.blocks"), &a.blocks, &mut blocks)?;
+            let no_items = |b: &Block| match b {
+                Block::Table(t) => t.rows.iter().all(|r| r.kind != RowKind::Item),
+                _ => true,
+            };
+            if a.omit_empty && blocks.iter().all(no_items) {
+                continue;
+            }
+            let ctx = minijinja::context! { appendix_number => roman(appendices.len() + 1) };
+            let line = |field: &str, src: &str| -> Result<String, ReportError> {
+                Ok(self
+                    .render_in(&format!("{place}.{field}"), src, ctx.clone())?
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "))
+            };
             appendices.push(Appendix {
-                label: self.line(&format!("{place}.label"), &a.label)?,
-                title: self.line(&format!("{place}.title"), &a.title)?,
+                label: line("label", &a.label)?,
+                title: line("title", &a.title)?,
                 subtitle: a
                     .subtitle
                     .iter()
                     .enumerate()
-                    .map(|(j, s)| self.line(&format!("{place}.subtitle[{j}]"), s))
+                    .map(|(j, s)| line(&format!("subtitle[{j}]"), s))
                     .collect::<Result<Vec<_>, _>>()?,
                 landscape: a.landscape,
+                text_size: a.text_size,
                 blocks,
             });
         }
@@ -749,7 +885,12 @@ impl Builder<'_, '_> {
     }
 
     fn render(&self, place: &str, src: &str) -> Result<String, ReportError> {
-        self.env.render_named_str(place, src, ()).map_err(|e| {
+        self.render_in(place, src, Value::from(()))
+    }
+
+    /// Renders with extra names (`appendix_number`) besides the globals.
+    fn render_in(&self, place: &str, src: &str, ctx: Value) -> Result<String, ReportError> {
+        self.env.render_named_str(place, src, ctx).map_err(|e| {
             let what = e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string());
             let snippet = e
                 .range()
@@ -842,6 +983,27 @@ impl Builder<'_, '_> {
         }
     }
 
+    /// The registers, or an error naming the place that needs them.
+    fn registers(&self, place: &str) -> Result<&Registers, ReportError> {
+        self.input.registers.ok_or_else(|| at(place, NO_REGISTERS))
+    }
+
+    /// "Ban hành Quy chế ... (chủ trì: Sở Khoa học và Công nghệ; thời hạn: Quý IV/2026; đã thực hiện 45%)".
+    fn task_line(&self, s: &register::TaskStatus<'_>) -> String {
+        let t = s.task;
+        let lead = t.lead.iter().map(|c| self.model.party_name(c.as_str())).collect::<Vec<_>>().join(", ");
+        let mut parts = vec![format!("chủ trì: {lead}"), format!("thời hạn: {}", t.due.phrase())];
+        match (s.percent, s.state) {
+            (Some(p), _) => parts.push(format!("đã thực hiện {}", format_percent(p, 0))),
+            (None, Some(state)) => parts.push(lower_first(state.label_vi())),
+            (None, None) => parts.push("chưa báo cáo tiến độ".into()),
+        }
+        if let Some(c) = s.latest.and_then(|r| r.comment.as_deref()).map(str::trim).filter(|c| !c.is_empty()) {
+            parts.push(lower_first(c.trim_end_matches('.')));
+        }
+        format!("{} ({})", t.name.trim_end_matches('.'), parts.join("; "))
+    }
+
     fn list(&self, place: &str, spec: &ListSpec, out: &mut Vec<Block>) -> Result<(), ReportError> {
         let tree = self.model.tree();
         let items: Vec<String> = match spec.name {
@@ -884,6 +1046,20 @@ impl Builder<'_, '_> {
                     })
                     .collect()
             }
+            ListName::OverdueTasks | ListName::TasksAtRisk => {
+                let reg = self.registers(place)?;
+                let year = self.input.period.period_year();
+                let st: Vec<_> = register::task::statuses(reg, self.facts.targets_as_of)
+                    .into_iter()
+                    .filter(|s| s.task.year == year)
+                    .collect();
+                let chosen = if spec.name == ListName::OverdueTasks {
+                    register::task::overdue(&st)
+                } else {
+                    register::task::at_risk(&st)
+                };
+                chosen.into_iter().map(|s| self.task_line(s)).collect()
+            }
         };
         if items.is_empty() {
             let default = match spec.name {
@@ -892,6 +1068,8 @@ impl Builder<'_, '_> {
                 ListName::LateOrMissingUnits => "Tất cả các đơn vị đã gửi báo cáo đúng hạn.",
                 ListName::TargetsAtRisk => "Không có chỉ tiêu có nguy cơ không đạt.",
                 ListName::TargetsNotMet => "Không có chỉ tiêu chưa đạt.",
+                ListName::OverdueTasks => "Không có nhiệm vụ quá hạn.",
+                ListName::TasksAtRisk => "Không có nhiệm vụ có nguy cơ không hoàn thành đúng hạn.",
             };
             let text = match &spec.empty {
                 Some(src) => self.line(&format!("{place}.empty"), src)?,
@@ -944,12 +1122,79 @@ impl Builder<'_, '_> {
     fn table(&self, place: &str, spec: &TableSpec) -> Result<Table, ReportError> {
         let caption = spec.caption.as_ref().map(|c| self.line(&format!("{place}.caption"), c)).transpose()?;
         let unit_note = spec.unit_note.as_ref().map(|c| self.line(&format!("{place}.unit_note"), c)).transpose()?;
-        let (columns, rows) = match spec.kind {
-            TableKind::Analytics => self.analytics_table(place, spec)?,
-            TableKind::Targets => self.targets_table(place, spec)?,
-            TableKind::Completeness => self.completeness_table(place, spec)?,
+        let (columns, rows, default_note) = match spec.kind {
+            TableKind::Analytics => with_no_note(self.analytics_table(place, spec)?),
+            TableKind::Targets => with_no_note(self.targets_table(place, spec)?),
+            TableKind::Completeness => with_no_note(self.completeness_table(place, spec)?),
+            TableKind::Projects | TableKind::Recurrent | TableKind::Budget | TableKind::Assignments => {
+                register_table(&self.register_appendix(place, spec)?)
+            }
         };
-        Ok(Table { caption, unit_note, columns, rows })
+        Ok(Table { caption, unit_note: unit_note.or(default_note), columns, rows })
+    }
+
+    /// The years of a register table, resolved against the report's year.
+    fn years(&self, place: &str, spec: &TableSpec) -> Result<Vec<i32>, ReportError> {
+        let report_year = self.input.period.period_year();
+        spec.year
+            .as_ref()
+            .map_or(Ok(vec![report_year]), |y| y.resolve(report_year))
+            .map_err(|m| at(&format!("{place}.year"), m))
+    }
+
+    /// A table of the registers, as the core builds it.
+    fn register_appendix(&self, place: &str, spec: &TableSpec) -> Result<register::Appendix, ReportError> {
+        let model = self.model;
+        let years = self.years(place, spec)?;
+        let year = years[0];
+        let level = spec.unit_level.unwrap_or(2);
+        let layout = match spec.layout.unwrap_or_default() {
+            TableLayout::Flat => register::Layout::flat(),
+            TableLayout::ByUnit => register::Layout::by_unit(level),
+        };
+        Ok(match spec.kind {
+            TableKind::Projects => {
+                let reg = self.registers(place)?;
+                match spec.shape.unwrap_or_default() {
+                    ProjectShape::Plan => register::budget::investment_appendix(reg, model, year, layout),
+                    ProjectShape::Results => register::budget::investment_results_appendix(reg, model, &years, layout),
+                }
+            }
+            TableKind::Recurrent => register::budget::recurrent_appendix(self.registers(place)?, model, year, layout),
+            TableKind::Budget => {
+                register::budget::budget_appendix(self.registers(place)?, model, year, layout.unit_level)
+            }
+            _ => {
+                let include = spec.include.unwrap_or_default();
+                let plan = match &spec.plan {
+                    Some(code) => Some(
+                        model
+                            .plan(code.as_str())
+                            .ok_or_else(|| at(&format!("{place}.plan"), format!("kế hoạch {code} không tồn tại")))?,
+                    ),
+                    None => self.facts.plan.as_ref().map(|(p, _)| p),
+                };
+                // The plan's year unless the table names one.
+                let year = match (&spec.year, plan) {
+                    (None, Some(p)) => p.year,
+                    _ => year,
+                };
+                let mut tasks = Vec::new();
+                if include != AssignmentItems::Tasks {
+                    let plan = plan.ok_or_else(|| at(place, format!("không có kế hoạch của năm {year}")))?;
+                    tasks.extend(register::task::tasks_from_plan(plan));
+                }
+                if include != AssignmentItems::Targets {
+                    // With the targets listed, a task serving a target is that target's row.
+                    let serves_listed = |t: &register::Task| include == AssignmentItems::All && t.target.is_some();
+                    tasks.extend(
+                        self.registers(place)?.tasks.iter().filter(|t| t.year == year && !serves_listed(t)).cloned(),
+                    );
+                }
+                let reg = Registers { tasks, ..Registers::default() };
+                register::task::assignment_appendix(&reg, model, year)
+            }
+        })
     }
 
     fn analytics_table(&self, place: &str, spec: &TableSpec) -> Result<(Vec<Column>, Vec<Row>), ReportError> {
@@ -1169,6 +1414,105 @@ impl Builder<'_, '_> {
         rows.push(Row { kind: RowKind::Total, cells: cells(String::new(), "Tổng cộng".into(), &c.total()) });
         Ok((columns, rows))
     }
+}
+
+fn with_no_note((columns, rows): (Vec<Column>, Vec<Row>)) -> (Vec<Column>, Vec<Row>, Option<String>) {
+    (columns, rows, None)
+}
+
+/// The decimals a column of amounts needs: 0 for whole millions, up to 3
+/// (thousand đồng).
+fn money_decimals(amounts: impl Iterator<Item = register::Money>) -> u8 {
+    amounts
+        .map(|m| {
+            let t = m.thousand().rem_euclid(1000);
+            if t == 0 {
+                0
+            } else if t % 100 == 0 {
+                1
+            } else if t % 10 == 0 {
+                2
+            } else {
+                3
+            }
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// A column's share of the width and alignment, from its header.
+fn register_column(header: &str, index: usize, amount: bool) -> (u16, ColumnKind) {
+    if amount {
+        return (10, ColumnKind::Number { decimals: 0 });
+    }
+    match (index, header) {
+        (0, _) => (5, ColumnKind::Centered),
+        (1, _) => (30, ColumnKind::Text),
+        (_, "Thời gian thực hiện" | "Thời điểm đánh giá" | "Hiện trạng") => {
+            (11, ColumnKind::Centered)
+        }
+        (_, "Nguồn vốn" | "Nguồn kinh phí") => (10, ColumnKind::Centered),
+        (_, "QĐ đầu tư") => (15, ColumnKind::Text),
+        (_, "Mục tiêu đầu tư") => (22, ColumnKind::Text),
+        (_, "Đơn vị chủ trì" | "Đơn vị phối hợp") => (19, ColumnKind::Text),
+        _ => (13, ColumnKind::Text),
+    }
+}
+
+/// A register table as a document table: amounts as figures in millions,
+/// group rows with their subtotals (the outer groups of a two-level table
+/// as parts), the grand total; its unit note ("ĐVT: Triệu đồng").
+fn register_table(a: &register::Appendix) -> (Vec<Column>, Vec<Row>, Option<String>) {
+    let columns = a
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (width, mut kind) = register_column(&c.header, i, c.amount);
+            if c.amount {
+                let decimals = money_decimals(a.rows.iter().filter_map(|r| r.cells.get(i)).filter_map(|x| x.amount()));
+                kind = ColumnKind::Number { decimals };
+            }
+            let title = if i == 0 && c.header == "Stt" { "STT".to_string() } else { c.header.clone() };
+            Column { title, width, kind }
+        })
+        .collect();
+    let levels = a
+        .rows
+        .iter()
+        .filter_map(|r| match r.kind {
+            register::RowKind::Group { depth } => Some(usize::from(depth) + 1),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
+    let rows = a
+        .rows
+        .iter()
+        .map(|r| {
+            // Only the innermost groups and the outermost (parts) can state sums
+            // the document model checks; a middle level would show its sums as text.
+            let (kind, sums) = match r.kind {
+                register::RowKind::Item => (RowKind::Item, true),
+                register::RowKind::Total => (RowKind::Total, true),
+                register::RowKind::Group { depth } if usize::from(depth) + 1 == levels => (RowKind::Group, true),
+                register::RowKind::Group { depth: 0 } => (RowKind::Part, true),
+                register::RowKind::Group { .. } => (RowKind::Group, false),
+            };
+            let cells = r
+                .cells
+                .iter()
+                .map(|c| match c {
+                    register::Cell::Empty => Cell::Empty,
+                    register::Cell::Text(t) => Cell::Text(t.clone()),
+                    register::Cell::Amount(m) if sums => Cell::Number(m.as_million()),
+                    register::Cell::Amount(m) => Cell::Text(m.to_string()),
+                })
+                .collect();
+            Row { kind, cells }
+        })
+        .collect();
+    (columns, rows, a.unit_note.clone())
 }
 
 fn dim_title(d: Dimension) -> String {

@@ -25,7 +25,7 @@
 //! | `nd30-paragraph` | `p` | a paragraph; runs as `strong` / `em` |
 //! | `nd30-list` | `ul` | a list; each `li` starts with the literal "- " |
 //! | `nd30-table` | `figure` | a table with `figcaption.nd30-caption`, `p.nd30-unit-note`, `div.nd30-table-scroll` > `table` |
-//! | `nd30-row-item`, `nd30-row-group`, `nd30-row-subtotal`, `nd30-row-total` | `tr` | a row by its `RowKind` |
+//! | `nd30-row-item`, `nd30-row-group`, `nd30-row-part`, `nd30-row-subtotal`, `nd30-row-total` | `tr` | a row by its `RowKind` |
 //! | `nd30-cell-text`, `nd30-cell-centered`, `nd30-cell-number` | `th` / `td` | a cell by its column's `ColumnKind` |
 //! | `nd30-closing` | `div` | "Nơi nhận:" and the signer, side by side |
 //! | `nd30-recipients` | `div` | `p.nd30-recipients-title` ("Nơi nhận:") and `ul` of "- …;" lines |
@@ -88,6 +88,7 @@ pub const PREVIEW_CSS: &str = r#"
 td.nd30-cell-centered { text-align: center; }
 td.nd30-cell-number { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .nd30-row-group td, .nd30-row-subtotal td, .nd30-row-total td { font-weight: bold; }
+.nd30-row-part td { font-weight: bold; }
 .nd30-row-subtotal td { font-style: italic; }
 .nd30-closing { display: flex; justify-content: space-between; gap: 4mm; margin-top: 6mm; }
 .nd30-recipients { flex: 0 0 45%; font-size: 11pt; }
@@ -237,6 +238,7 @@ fn row_class(k: RowKind) -> &'static str {
     match k {
         RowKind::Item => "nd30-row-item",
         RowKind::Group => "nd30-row-group",
+        RowKind::Part => "nd30-row-part",
         RowKind::Subtotal => "nd30-row-subtotal",
         RowKind::Total => "nd30-row-total",
     }

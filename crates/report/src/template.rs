@@ -17,11 +17,14 @@
 //!       - list: { name: late_units }
 //!       - table: { kind: analytics, dx: "HS_TIEP_NHAN;TL_DUNG_HAN", pe: "LAST_MONTH;THIS_MONTH", ou: CHILDREN, across: pe }
 //!       - narratives: { section: KHO_KHAN }
+//!       - table: { kind: projects, shape: results, year: "LAST_YEAR;THIS_YEAR", layout: by_unit }  # registers
+//!       - table: { kind: recurrent, layout: by_unit }   # also: budget, assignments (include: all|targets|tasks)
+//!       - list: { name: overdue_tasks }                 # also: tasks_at_risk
 //!     sections: [ ... ]
 //! closing: [ { text: "Trên đây là báo cáo ... /." } ]
 //! recipients: ["UBND tỉnh", "Lưu: VT"]
 //! signer: { authority: KT. GIÁM ĐỐC, title: PHÓ GIÁM ĐỐC, name: "" }
-//! appendices: [ { label: Phụ lục I, title: "...", subtitle: ["..."], landscape: true, blocks: [...] } ]
+//! appendices: [ { label: "Phụ lục {{ appendix_number }}", title: "...", subtitle: ["..."], landscape: true, text_size: 13, omit_empty: true, blocks: [...] } ]
 //! ```
 //!
 //! Every struct refuses unknown fields, and a block is a map with exactly one
@@ -121,6 +124,15 @@ pub struct AppendixTemplate {
     pub subtitle: Vec<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub landscape: bool,
+    /// Leave the appendix out when none of its tables has a row of items
+    /// (next year's projects before any is planned). The label may use
+    /// `appendix_number` ("Phụ lục {{ appendix_number }}"): the roman number
+    /// of the appendix among those shown.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub omit_empty: bool,
+    /// The size in points of its tables' text (11 to 14; 12 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_size: Option<u8>,
     pub blocks: Vec<BlockTemplate>,
 }
 
@@ -188,6 +200,19 @@ pub enum ListName {
     TargetsAtRisk,
     /// Targets judged "Chưa đạt".
     TargetsNotMet,
+    /// The register's tasks of the report's year past their deadline and not
+    /// completed, earliest deadline first (needs the registers).
+    OverdueTasks,
+    /// The register's tasks of the report's year at risk of not completing
+    /// on time (reported at risk, or too slow a pace), earliest deadline first.
+    TasksAtRisk,
+}
+
+impl ListName {
+    /// Whether the list is drawn from the registers (projects, budgets, tasks).
+    pub fn needs_registers(self) -> bool {
+        matches!(self, ListName::OverdueTasks | ListName::TasksAtRisk)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -214,6 +239,109 @@ pub enum TableKind {
     Targets,
     /// Reports received, on time, late and missing by parent unit, with a total.
     Completeness,
+    /// Public-investment projects with their capital (Phụ lục II with
+    /// `shape: results`, Phụ lục V with `shape: plan`); needs the registers.
+    Projects,
+    /// Recurrent-spending tasks of a year with their amounts (Phụ lục III, VI).
+    Recurrent,
+    /// All the money of a year: A. public investment, B. recurrent spending.
+    Budget,
+    /// The assignment table (Phụ lục VII): the plan's targets and/or the
+    /// register's tasks with lead and co-operating units and evaluation time.
+    Assignments,
+}
+
+impl TableKind {
+    /// The name in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            TableKind::Analytics => "analytics",
+            TableKind::Targets => "targets",
+            TableKind::Completeness => "completeness",
+            TableKind::Projects => "projects",
+            TableKind::Recurrent => "recurrent",
+            TableKind::Budget => "budget",
+            TableKind::Assignments => "assignments",
+        }
+    }
+    /// Whether the table is drawn from the registers (projects, budgets, tasks).
+    pub fn needs_registers(self) -> bool {
+        matches!(self, TableKind::Projects | TableKind::Recurrent | TableKind::Budget | TableKind::Assignments)
+    }
+}
+
+/// The years a register table covers: a year (`2026`), a word relative to
+/// the report's year (`THIS_YEAR`, `LAST_YEAR`, `NEXT_YEAR`), or several
+/// separated by `;` (`"LAST_YEAR;THIS_YEAR"`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Years {
+    Year(i32),
+    Words(String),
+}
+
+impl Years {
+    /// The years meant, for a report on `report_year`, in the order written.
+    pub fn resolve(&self, report_year: i32) -> Result<Vec<i32>, String> {
+        match self {
+            Years::Year(y) => Ok(vec![*y]),
+            Years::Words(w) => {
+                let mut out = Vec::new();
+                for part in w.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                    let y = match part {
+                        "THIS_YEAR" => report_year,
+                        "LAST_YEAR" => report_year - 1,
+                        "NEXT_YEAR" => report_year + 1,
+                        other => other.parse::<i32>().ok().filter(|y| (1900..=2200).contains(y)).ok_or_else(|| {
+                            format!(
+                                "năm \"{other}\" không hợp lệ (cần năm như 2026, THIS_YEAR, LAST_YEAR hoặc NEXT_YEAR)"
+                            )
+                        })?,
+                    };
+                    out.push(y);
+                }
+                if out.is_empty() {
+                    return Err("chưa ghi năm".into());
+                }
+                Ok(out)
+            }
+        }
+    }
+}
+
+/// How a money table groups its items.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableLayout {
+    /// One numbered list.
+    #[default]
+    Flat,
+    /// A group with its subtotal per unit (at `unit_level`, default 2: the
+    /// departments and districts), as Phụ lục III and VI do.
+    ByUnit,
+}
+
+/// The columns of a projects table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectShape {
+    /// Phụ lục V: decision, total investment, period, capital of the year, note.
+    #[default]
+    Plan,
+    /// Phụ lục II: total investment, objective, sources, capital of each year, status.
+    Results,
+}
+
+/// What the assignment table lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignmentItems {
+    /// The plan's targets, then the register's tasks of the plan's year that
+    /// serve no target (a task serving a target is listed as that target).
+    #[default]
+    All,
+    Targets,
+    Tasks,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -269,6 +397,23 @@ pub struct TableSpec {
     /// completeness: the form; the template's form when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<Code>,
+    /// projects, recurrent, budget, assignments: the year (projects with
+    /// `shape: results`: the years, one capital column each); the report's
+    /// year when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<Years>,
+    /// projects, recurrent, budget: flat (default) or by_unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<TableLayout>,
+    /// projects, recurrent, budget: the level of the units grouped by (default 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_level: Option<u8>,
+    /// projects: plan (Phụ lục V, default) or results (Phụ lục II).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shape: Option<ProjectShape>,
+    /// assignments: all (default), targets or tasks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<AssignmentItems>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -364,6 +509,13 @@ impl Template {
                 syntax(format!("appendices[{i}].subtitle[{j}]"), s);
             }
         }
+        for (i, a) in self.appendices.iter().enumerate() {
+            if let Some(pt) = a.text_size
+                && !(11..=14).contains(&pt)
+            {
+                errs.push(err(&format!("appendices[{i}].text_size"), format!("cỡ chữ {pt} ngoài khoảng 11–14 pt")));
+            }
+        }
         check_blocks("preamble", &self.preamble, &mut errs);
         check_sections("sections", &self.sections, 1, &mut errs);
         check_blocks("closing", &self.closing, &mut errs);
@@ -431,7 +583,7 @@ impl Template {
                             }
                         }
                     }
-                    TableKind::Targets => {
+                    TableKind::Targets | TableKind::Assignments => {
                         if let Some(p) = &t.plan
                             && model.plan(p.as_str()).is_none()
                         {
@@ -445,6 +597,7 @@ impl Template {
                         }
                         _ => {}
                     },
+                    TableKind::Projects | TableKind::Recurrent | TableKind::Budget => {}
                 },
                 BlockTemplate::Text(_) => {}
             }
@@ -552,11 +705,7 @@ fn check_blocks(place: &str, bs: &[BlockTemplate], errs: &mut Vec<TemplateError>
 }
 
 fn check_table(place: &str, t: &TableSpec, errs: &mut Vec<TemplateError>) {
-    let kind = match t.kind {
-        TableKind::Analytics => "analytics",
-        TableKind::Targets => "targets",
-        TableKind::Completeness => "completeness",
-    };
+    let kind = t.kind.name();
     let mut not_here = |field: &str, given: bool| {
         if given {
             errs.push(err(&format!("{place}.{field}"), format!("trường {field} không dùng cho bảng {kind}")));
@@ -564,22 +713,54 @@ fn check_table(place: &str, t: &TableSpec, errs: &mut Vec<TemplateError>) {
     };
     let analytics = t.kind == TableKind::Analytics;
     let targets = t.kind == TableKind::Targets;
+    let money = matches!(t.kind, TableKind::Projects | TableKind::Recurrent | TableKind::Budget);
     if !analytics {
         not_here("dx", t.dx.is_some());
         not_here("pe", t.pe.is_some());
         not_here("ou", t.ou.is_some());
         not_here("across", t.across.is_some());
     }
-    if !targets {
+    if !targets && t.kind != TableKind::Assignments {
         not_here("plan", t.plan.is_some());
+    }
+    if !targets {
         not_here("only", t.only.is_some());
         not_here("by_pillar", t.by_pillar);
     }
     if t.kind != TableKind::Completeness {
         not_here("form", t.form.is_some());
     }
+    if !t.kind.needs_registers() {
+        not_here("year", t.year.is_some());
+    }
+    if !money {
+        not_here("layout", t.layout.is_some());
+        not_here("unit_level", t.unit_level.is_some());
+    }
+    if t.kind != TableKind::Projects {
+        not_here("shape", t.shape.is_some());
+    }
+    if t.kind != TableKind::Assignments {
+        not_here("include", t.include.is_some());
+    }
     if analytics && t.dx.as_deref().is_none_or(|d| d.trim().is_empty()) {
         errs.push(err(&format!("{place}.dx"), "bảng analytics cần dx (các chỉ tiêu dữ liệu, chỉ số)".into()));
+    }
+    if let Some(y) = &t.year {
+        let several = t.kind == TableKind::Projects && t.shape == Some(ProjectShape::Results);
+        match y.resolve(2000) {
+            Err(m) => errs.push(err(&format!("{place}.year"), m)),
+            Ok(ys) if ys.len() > 1 && !several => errs.push(err(
+                &format!("{place}.year"),
+                format!("bảng {kind} chỉ dùng một năm (nhiều năm chỉ cho bảng projects với shape: results)"),
+            )),
+            Ok(_) => {}
+        }
+    }
+    if let Some(l) = t.unit_level
+        && l == 0
+    {
+        errs.push(err(&format!("{place}.unit_level"), "cấp đơn vị bắt đầu từ 1".into()));
     }
     for (field, v) in [("caption", &t.caption), ("unit_note", &t.unit_note)] {
         if let Some(s) = v

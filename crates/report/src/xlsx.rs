@@ -206,7 +206,7 @@ fn cell_format(kind: ColumnKind, row: RowKind) -> Format {
     };
     match row {
         RowKind::Item => f,
-        RowKind::Group | RowKind::Total => f.set_bold(),
+        RowKind::Group | RowKind::Part | RowKind::Total => f.set_bold(),
         RowKind::Subtotal => f.set_bold().set_italic(),
     }
 }
@@ -220,6 +220,10 @@ pub fn covered_rows(t: &Table, row: usize) -> Option<Vec<usize>> {
         RowKind::Item => return None,
         RowKind::Total => (0..t.rows.len()).filter(is_item).collect(),
         RowKind::Group => (row + 1..t.rows.len()).take_while(is_item).collect(),
+        RowKind::Part => (row + 1..t.rows.len())
+            .take_while(|i| !matches!(t.rows[*i].kind, RowKind::Part | RowKind::Total))
+            .filter(is_item)
+            .collect(),
         RowKind::Subtotal => {
             let start = t.rows[..row].iter().rposition(|r| r.kind != RowKind::Item).map_or(0, |i| i + 1);
             (start..row).collect()

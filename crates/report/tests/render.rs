@@ -176,6 +176,7 @@ fn document() -> Document {
                 title: "DANH MỤC DỰ ÁN ĐẦU TƯ NĂM 2022".into(),
                 subtitle: vec!["(Kèm theo Báo cáo số 05/BC-SKHCN ngày 05/02/2024)".into()],
                 landscape: true,
+                text_size: None,
                 blocks: vec![Block::Table(projects_2022())],
             },
             Appendix {
@@ -183,6 +184,7 @@ fn document() -> Document {
                 title: "DANH MỤC DỰ ÁN ĐẦU TƯ NĂM 2023".into(),
                 subtitle: vec![],
                 landscape: false,
+                text_size: None,
                 blocks: vec![Block::text("Các dự án chuyển tiếp và khởi công mới."), Block::Table(projects_2023())],
             },
         ],

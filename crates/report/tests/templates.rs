@@ -385,7 +385,7 @@ fn templates_round_trip_and_refuse_mistakes() {
         assert_eq!(Template::from_json(&json).unwrap(), t, "{}", t.name);
         t.check_model(fixture().engine.model()).unwrap();
     }
-    assert_eq!(builtin::NAMES, ["weekly", "monthly"]);
+    assert_eq!(builtin::NAMES, ["weekly", "monthly", "plan-appendices"]);
 
     let typo = builtin::MONTHLY_YAML.replacen("recipients:", "recipient:", 1);
     let e = Template::from_yaml(&typo).unwrap_err().to_string();
@@ -412,6 +412,11 @@ fn templates_round_trip_and_refuse_mistakes() {
         only: None,
         by_pillar: false,
         form: None,
+        year: None,
+        layout: None,
+        unit_level: None,
+        shape: None,
+        include: None,
     });
     let errs = t.check().unwrap_err();
     let places: Vec<&str> = errs.0.iter().map(|e| e.place.as_str()).collect();
@@ -470,5 +475,254 @@ proptest::proptest! {
             let got = parse_number(rest).unwrap();
             proptest::prop_assert!((got - f64::from(ra.abs_diff(rb)) / 100.0).abs() < 1e-9, "{} vs {} {}", rest, ra, rb);
         }
+    }
+}
+
+// ----- plan-appendices: the registers' appendices ---------------------------------------
+
+mod plan_appendices {
+    use super::*;
+    use chiso_core::register::budget::{self, lines_of_year, summary};
+    use chiso_core::register::task::{counts, statuses};
+    use chiso_core::register::{BudgetKind, Money, Registers};
+    use chiso_report::document::{Cell, RowKind, Table};
+    use std::io::Cursor;
+    use std::path::Path;
+    use std::process::Command;
+
+    fn registers() -> &'static Registers {
+        static R: OnceLock<Registers> = OnceLock::new();
+        R.get_or_init(|| chiso_demo::registers(today()))
+    }
+
+    fn document() -> &'static Document {
+        static D: OnceLock<Document> = OnceLock::new();
+        D.get_or_init(|| {
+            let mut i = input("2026");
+            i.registers = Some(registers());
+            i.number = Some("85".into());
+            i.date = Some(d(2026, 11, 25));
+            evaluate(&builtin::get("plan-appendices").unwrap(), &i).unwrap_or_else(|e| panic!("{e}"))
+        })
+    }
+
+    fn appendix_table(doc: &'static Document, title_start: &str) -> &'static Table {
+        let a = doc.appendices.iter().find(|a| a.title.starts_with(title_start)).unwrap_or_else(|| {
+            panic!("{title_start}: {:?}", doc.appendices.iter().map(|a| &a.title).collect::<Vec<_>>())
+        });
+        match a.blocks.as_slice() {
+            [Block::Table(t)] => t,
+            other => panic!("one table in {}: {other:?}", a.label),
+        }
+    }
+
+    fn column(t: &Table, title: &str) -> usize {
+        t.columns.iter().position(|c| c.title == title).unwrap_or_else(|| panic!("column {title}"))
+    }
+
+    fn total_row(t: &Table) -> &chiso_report::document::Row {
+        let totals: Vec<_> = t.rows.iter().filter(|r| r.kind == RowKind::Total).collect();
+        assert_eq!(totals.len(), 1);
+        totals[0]
+    }
+
+    fn kind_total(kind: BudgetKind) -> Money {
+        let lines: Vec<_> = lines_of_year(registers(), 2026).into_iter().filter(|l| l.kind == kind).collect();
+        budget::total(&lines)
+    }
+
+    #[test]
+    fn appendices_follow_the_example_plan_and_every_total_adds_up() {
+        let doc = document();
+        let labels: Vec<&str> = doc.appendices.iter().map(|a| a.label.as_str()).collect();
+        // Next year's recurrent tasks are not in the register yet: that appendix is left out.
+        assert_eq!(labels, ["Phụ lục I", "Phụ lục II", "Phụ lục III", "Phụ lục IV", "Phụ lục V"]);
+        assert!(doc.appendices.iter().all(|a| a.landscape));
+        assert_eq!(doc.kind, "BÁO CÁO");
+        let tables: Vec<&Table> = doc
+            .body
+            .iter()
+            .chain(doc.appendices.iter().flat_map(|a| a.blocks.iter()))
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tables.len(), 5);
+        for t in &tables {
+            assert!(t.wrong_totals().is_empty(), "{:?}: {:?}", t.columns[1].title, t.wrong_totals());
+        }
+
+        // Phụ lục II: projects of 2026 with the capital of 2025 and 2026, by unit.
+        let ii = appendix_table(doc, "DANH MỤC CÁC DỰ ÁN CHUYỂN ĐỔI SỐ SỬ DỤNG NGUỒN VỐN ĐẦU TƯ CÔNG NĂM 2026");
+        assert_eq!(ii.unit_note.as_deref(), Some("ĐVT: Triệu đồng"));
+        let pi = kind_total(BudgetKind::PublicInvestment);
+        assert_eq!(pi, Money::million(185_400));
+        let c = column(ii, "Vốn bố trí năm 2026");
+        assert_eq!(total_row(ii).cells[c], Cell::Number(pi.as_million()));
+        assert_eq!(ii.rows[0].kind, RowKind::Total);
+        let groups = ii.rows.iter().filter(|r| r.kind == RowKind::Group).count();
+        assert!(groups >= 5, "{groups} units");
+        assert_eq!(ii.rows[1].cells[0], Cell::Text("I".into()));
+        assert_eq!(ii.rows[1].cells[1], Cell::Text("SỞ KHOA HỌC VÀ CÔNG NGHỆ".into()));
+
+        // Phụ lục III: recurrent spending of 2026, by unit.
+        let iii =
+            appendix_table(doc, "DANH MỤC CÁC NHIỆM VỤ CHUYỂN ĐỔI SỐ SỬ DỤNG NGUỒN VỐN CHI THƯỜNG XUYÊN NĂM 2026");
+        let rec = kind_total(BudgetKind::Recurrent);
+        assert_eq!(rec, Money::million(45_100));
+        assert_eq!(total_row(iii).cells[column(iii, "Kinh phí bố trí")], Cell::Number(rec.as_million()));
+        assert_eq!(iii.rows.iter().filter(|r| r.kind == RowKind::Item).count(), 23);
+
+        // Phụ lục V: next year's projects, as the register allocates them.
+        let v = appendix_table(doc, "DANH MỤC CÁC DỰ ÁN CHUYỂN ĐỔI SỐ SỬ DỤNG NGUỒN VỐN ĐẦU TƯ CÔNG NĂM 2027");
+        let next: Vec<_> =
+            lines_of_year(registers(), 2027).into_iter().filter(|l| l.kind == BudgetKind::PublicInvestment).collect();
+        assert_eq!(total_row(v).cells[column(v, "Vốn năm 2027")], Cell::Number(budget::total(&next).as_million()));
+    }
+
+    #[test]
+    fn the_body_states_the_budget_and_the_tasks_as_the_core_does() {
+        let doc = document();
+        let reg = registers();
+        let sentence = summary(reg, 2026).sentence();
+        assert!(sentence.starts_with("Tổng kinh phí: 230,5 tỷ đồng."), "{sentence}");
+        let budget = paragraph_with(doc, "Tổng kinh phí:");
+        assert!(budget.starts_with(&sentence), "{budget}");
+        assert!(budget.contains("chiếm 1,56% tổng chi ngân sách địa phương năm 2026"), "{budget}");
+        assert!(paragraph_with(doc, "- Vốn đầu tư công:").contains("185,4 tỷ đồng"));
+        assert!(paragraph_with(doc, "Năm 2027, dự kiến bố trí").contains("Phụ lục V"));
+
+        let st: Vec<_> = statuses(reg, today()).into_iter().filter(|s| s.task.year == 2026).collect();
+        let tasks = counts(&st).sentence();
+        assert!(paragraph_with(doc, "Giao ").starts_with(&tasks));
+        assert!(tasks.starts_with("Giao 26 nhiệm vụ: đã hoàn thành 7"), "{tasks}");
+
+        let list = |heading: &str| -> Vec<String> {
+            match under(doc, heading).as_slice() {
+                [Block::List { items }] => items.clone(),
+                other => panic!("{heading}: {other:?}"),
+            }
+        };
+        let overdue = list("Nhiệm vụ quá hạn");
+        assert_eq!(overdue.len(), 3);
+        assert!(overdue[0].starts_with("Tham mưu HĐND tỉnh ban hành Nghị quyết"), "{}", overdue[0]);
+        assert!(overdue[0].contains("thời hạn: Tháng 07/2026; đã thực hiện 70%"), "{}", overdue[0]);
+        let at_risk = list("Nhiệm vụ có nguy cơ không hoàn thành đúng hạn");
+        assert_eq!(at_risk.len(), 5);
+        assert!(at_risk.iter().any(|i| i.contains("30%; chậm lựa chọn nhà thầu")), "{at_risk:?}");
+    }
+
+    #[test]
+    fn the_assignment_table_has_every_target_and_task_with_unit_names() {
+        let doc = document();
+        let model = fixture().engine.model();
+        let plan = model.plan("KH_CDS_2026").unwrap();
+        let t = appendix_table(doc, "PHÂN CÔNG THEO DÕI");
+        let headers: Vec<&str> = t.columns.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(headers, ["STT", "Tên nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời điểm đánh giá"]);
+        let items: Vec<_> = t.rows.iter().filter(|r| r.kind == RowKind::Item).collect();
+        // Tasks serving a target are that target's row; the others have their own.
+        let tasks: Vec<_> = registers().tasks.iter().filter(|x| x.year == 2026 && x.target.is_none()).collect();
+        assert_eq!(tasks.len(), 7);
+        assert_eq!(items.len(), plan.targets.len() + tasks.len());
+        let names = |codes: &[chiso_core::Code]| {
+            codes.iter().map(|c| model.party_name(c.as_str())).collect::<Vec<_>>().join("; ")
+        };
+        let row = |name: &str| {
+            let found: Vec<_> = items.iter().filter(|r| r.cells[1] == Cell::Text(name.into())).collect();
+            assert!(!found.is_empty(), "{name}");
+            found[0]
+        };
+        for target in &plan.targets {
+            let r = row(&target.name);
+            assert_eq!(r.cells[2], Cell::Text(names(&target.lead)), "{}", target.code);
+            assert_eq!(r.cells[4], Cell::Text(target.evaluation.phrase().to_string()), "{}", target.code);
+        }
+        for task in &tasks {
+            assert_eq!(row(&task.name).cells[2], Cell::Text(names(&task.lead)), "{}", task.code);
+        }
+        // Lead units by their Vietnamese names, not their codes.
+        let khcn = model.party_name("SO_KHCN");
+        assert!(khcn.starts_with("Sở "), "{khcn}");
+        assert!(items.iter().any(|r| r.cells[2] == Cell::Text(khcn.clone())));
+        assert!(items.iter().all(|r| !matches!(&r.cells[2], Cell::Text(s) if s.contains("SO_"))));
+        // Grouped by pillar, no figures.
+        assert!(t.rows.iter().all(|r| matches!(r.kind, RowKind::Item | RowKind::Group)));
+    }
+
+    #[test]
+    fn without_registers_the_error_names_the_place() {
+        let e = evaluate(&builtin::get("plan-appendices").unwrap(), &input("2026")).unwrap_err();
+        let ReportError::At { place, message } = &e else { panic!("{e:?}") };
+        assert!(place.starts_with("sections[1].blocks[0].text"), "{place}");
+        assert!(message.contains("budget(): mẫu cần sổ theo dõi dự án, kinh phí và nhiệm vụ"), "{message}");
+        // A table alone names the table.
+        let t = Template::from_yaml(
+            &builtin::source("weekly")
+                .unwrap()
+                .replace("preamble:\n", "preamble:\n  - table: { kind: recurrent, layout: by_unit }\n"),
+        )
+        .unwrap();
+        let e = evaluate(&t, &input("2026SatW45")).unwrap_err().to_string();
+        assert!(e.starts_with("preamble[0].table: mẫu cần sổ theo dõi"), "{e}");
+    }
+
+    #[test]
+    fn register_table_options_are_checked_with_their_place() {
+        let base = builtin::source("plan-appendices").unwrap();
+        let bad = base
+            .replace("shape: plan, year: NEXT_YEAR }", "shape: plan, year: NEXT_YEARS }")
+            .replace("layout: by_unit, year: NEXT_YEAR }", "layout: by_unit, year: NEXT_YEAR, shape: results }");
+        let e = Template::from_yaml(&bad).unwrap_err().to_string();
+        assert!(e.contains("appendices[4].blocks[0].table.year: năm \"NEXT_YEARS\" không hợp lệ"), "{e}");
+        assert!(e.contains("appendices[5].blocks[0].table.shape: trường shape không dùng cho bảng recurrent"), "{e}");
+        let bad = base.replace("{ kind: assignments }", "{ kind: assignments, layout: by_unit }");
+        let e = Template::from_yaml(&bad).unwrap_err().to_string();
+        assert!(e.contains("table.layout: trường layout không dùng cho bảng assignments"), "{e}");
+    }
+
+    #[test]
+    fn docx_passes_the_nd30_checker_and_xlsx_sums_the_totals() {
+        let doc = document();
+        let bytes = chiso_report::docx::to_docx(doc).unwrap();
+        let checker = Path::new("/work/shared/tools/check-nd30-docx");
+        if checker.exists() {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("plan-appendices.docx");
+            std::fs::write(&file, &bytes).unwrap();
+            match Command::new("python3").arg(checker).arg(&file).arg("--verbose").output() {
+                Ok(out) => {
+                    let stdout = String::from_utf8_lossy(&out.stdout);
+                    assert!(out.status.success() && stdout.contains(" 0 failed"), "{stdout}");
+                }
+                Err(e) => eprintln!("note: python3 not available ({e}); skipped"),
+            }
+        } else {
+            eprintln!("note: {} not found; skipped", checker.display());
+        }
+
+        use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+        let xlsx = chiso_report::xlsx::tables_to_xlsx(doc).unwrap();
+        let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(xlsx)).unwrap();
+        assert_eq!(wb.sheet_names(), ["Phụ lục I", "Phụ lục II", "Phụ lục III", "Phụ lục IV", "Phụ lục V"]);
+        let ii = appendix_table(doc, "DANH MỤC CÁC DỰ ÁN CHUYỂN ĐỔI SỐ SỬ DỤNG NGUỒN VỐN ĐẦU TƯ CÔNG NĂM 2026");
+        let col = column(ii, "Vốn bố trí năm 2026") as u32;
+        let formulas = wb.worksheet_formula("Phụ lục II").unwrap();
+        let values = wb.worksheet_range("Phụ lục II").unwrap();
+        let first = chiso_report::xlsx::FIRST_DATA_ROW;
+        for (i, r) in ii.rows.iter().enumerate() {
+            let at = (first + i as u32, col);
+            let f = formulas.get_value(at).cloned().unwrap_or_default();
+            if r.kind == RowKind::Item {
+                assert!(f.is_empty(), "row {i}: {f}");
+            } else {
+                assert!(f.starts_with("SUM("), "row {i}: {f:?}");
+            }
+        }
+        // The total row (first) sums to the register's figure.
+        assert_eq!(values.get_value((first, col)).cloned(), Some(Data::Float(185_400.0)));
+        let f = formulas.get_value((first, col)).cloned().unwrap_or_default();
+        assert!(f.contains(','), "the total skips the group rows: {f}");
     }
 }

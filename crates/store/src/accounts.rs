@@ -95,6 +95,16 @@ pub enum AuditSubject {
     Template {
         name: String,
     },
+    /// An object of the registers: `kind` is "state_budget", "project",
+    /// "recurrent_task", "task" or "progress_report", `code` its code (the
+    /// year; "task|date|unit" for a progress report); old/new are its JSON
+    /// document (no old for a creation, no new for a deletion).
+    /// (In JSON `register_kind`, beside the entry's `kind`: "register".)
+    Register {
+        #[serde(rename = "register_kind")]
+        kind: String,
+        code: String,
+    },
 }
 
 /// One recorded change. `old` is None for a creation, `new` None for a deletion.
@@ -123,7 +133,7 @@ pub struct AuditFilter {
     /// Narrative and submission entries of this form (a value has no form).
     pub form: Option<Code>,
     pub period: Option<Period>,
-    /// "value", "narrative", "submission", "account" or "template".
+    /// "value", "narrative", "submission", "account", "template" or "register".
     pub kind: Option<String>,
     /// Entries made at or after this time.
     pub since: Option<NaiveDateTime>,

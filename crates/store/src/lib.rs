@@ -134,6 +134,11 @@ pub trait Store: Send + Sync {
     async fn report_template(&self, name: &str, version: Option<u32>) -> Result<Option<StoredTemplate>, StoreError>;
     /// Every version of a template, newest first.
     async fn report_template_versions(&self, name: &str) -> Result<Vec<StoredTemplate>, StoreError>;
+
+    /// The registers (investment projects, recurrent-budget tasks, the state
+    /// budget per year, task assignments and their progress reports), in the
+    /// order they were saved. Empty when none were saved.
+    async fn load_registers(&self) -> Result<chiso_core::register::Registers, StoreError>;
 }
 
 #[async_trait]
@@ -165,6 +170,15 @@ pub trait StoreTx: Send {
     /// (1 for a new name). A body equal to the latest version's stores
     /// nothing and returns that version.
     async fn save_report_template(&mut self, name: &str, body: &str) -> Result<u32, StoreError>;
+    /// Saves the registers' objects by their code (progress reports by
+    /// task, date and unit): `Merge` creates or replaces the objects given and
+    /// keeps the others, `Replace` makes the stored registers exactly these.
+    /// Every created, changed or deleted object is audited (kind "register").
+    async fn save_registers(
+        &mut self,
+        registers: &chiso_core::register::Registers,
+        mode: MetadataMode,
+    ) -> Result<Counts, StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
     async fn rollback(self: Box<Self>) -> Result<(), StoreError>;
 }

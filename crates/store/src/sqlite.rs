@@ -20,6 +20,9 @@
 //!   text (codes and period identifiers), so it outlives the key tables.
 //! - `report_template(name, version, body, author, created_at)` (migration
 //!   3): every saved version of a report template, as YAML text.
+//! - `register_object(kind, code, position, body)` (migration 4): the
+//!   registers (projects, recurrent tasks, state budget, tasks, progress
+//!   reports), each object a JSON document like `metadata_object`.
 //!
 //! Values are read without joins or `ORDER BY`, a batch of them as one row
 //! of `string_agg` columns (see "Reading values" below); `string_agg` needs
@@ -38,6 +41,7 @@ use chiso_core::Code;
 use chiso_core::access::{Role, Scope};
 use chiso_core::metadata::Metadata;
 use chiso_core::period::Period;
+use chiso_core::register::Registers;
 use chiso_core::value::{DataValue, Narrative, Review, Submission, SubmissionStatus};
 use chrono::NaiveDateTime;
 use futures_util::TryStreamExt;
@@ -86,6 +90,13 @@ fn migrator() -> Migrator {
             "report_templates".into(),
             MigrationType::Simple,
             include_str!("../migrations/sqlite/0003_report_templates.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            4,
+            "registers".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/sqlite/0004_registers.sql").into_sql_str(),
             false,
         ),
     ])
@@ -306,6 +317,45 @@ fn add_doc(m: &mut Metadata, kind: &str, code: &str, body: &str) -> Result<(), S
         "plan" => m.plans.push(parse_doc(kind, code, body)?),
         _ => {
             return Err(corrupt(format!("metadata_object {kind}[{code}]"), "loại đối tượng không xác định"));
+        }
+    }
+    Ok(())
+}
+
+/// The objects of the registers, each list in order; the code of a state
+/// budget is its year, of a progress report "task|date|unit".
+fn register_documents(r: &Registers) -> Result<Vec<Doc>, StoreError> {
+    let mut d = Vec::new();
+    docs_of(&mut d, "state_budget", &r.state_budget, |x| x.year.to_string())?;
+    docs_of(&mut d, "project", &r.projects, |x| x.code.to_string())?;
+    docs_of(&mut d, "recurrent_task", &r.recurrent_tasks, |x| x.code.to_string())?;
+    docs_of(&mut d, "task", &r.tasks, |x| x.code.to_string())?;
+    docs_of(&mut d, "progress_report", &r.progress_reports, |x| format!("{}|{}|{}", x.task, x.date, x.by))?;
+    let mut seen = HashSet::new();
+    for doc in &d {
+        if !seen.insert((doc.kind, doc.code.as_str())) {
+            return Err(StoreError::Invalid {
+                place: format!("{}[{}]", doc.kind, doc.code),
+                message: "mã bị trùng trong sổ theo dõi".into(),
+            });
+        }
+    }
+    Ok(d)
+}
+
+fn parse_register_doc<T: DeserializeOwned>(kind: &str, code: &str, body: &str) -> Result<T, StoreError> {
+    serde_json::from_str(body).map_err(|e| corrupt(format!("register_object {kind}[{code}]"), e))
+}
+
+fn add_register_doc(r: &mut Registers, kind: &str, code: &str, body: &str) -> Result<(), StoreError> {
+    match kind {
+        "state_budget" => r.state_budget.push(parse_register_doc(kind, code, body)?),
+        "project" => r.projects.push(parse_register_doc(kind, code, body)?),
+        "recurrent_task" => r.recurrent_tasks.push(parse_register_doc(kind, code, body)?),
+        "task" => r.tasks.push(parse_register_doc(kind, code, body)?),
+        "progress_report" => r.progress_reports.push(parse_register_doc(kind, code, body)?),
+        _ => {
+            return Err(corrupt(format!("register_object {kind}[{code}]"), "loại đối tượng không xác định"));
         }
     }
     Ok(())
@@ -836,6 +886,9 @@ fn audit_entry(row: &SqliteRow, periods: &mut PeriodCache) -> Result<AuditEntry,
         }
         "account" => AuditSubject::Account { username: required(11, "account")? },
         "template" => AuditSubject::Template { name: required(15, "template")? },
+        "register" => {
+            AuditSubject::Register { kind: required(16, "register_kind")?, code: required(17, "register_code")? }
+        }
         _ => return Err(corrupt(&place, format!("loại \"{kind}\" không xác định"))),
     };
     Ok(AuditEntry {
@@ -1087,7 +1140,7 @@ impl Store for SqliteStore {
         let n = args.len();
         let sql = format!(
             "SELECT id, at, username, route, kind, element, option, form, section, period, unit, account, old, new, comment, \
-             template FROM audit {where_} ORDER BY id DESC LIMIT ${} OFFSET ${}",
+             template, register_kind, register_code FROM audit {where_} ORDER BY id DESC LIMIT ${} OFFSET ${}",
             n + 1,
             n + 2
         );
@@ -1124,6 +1177,18 @@ impl Store for SqliteStore {
         let sql = format!("SELECT {TEMPLATE_COLUMNS} FROM report_template WHERE name = $1 ORDER BY version DESC");
         let rows = sqlx::query(AssertSqlSafe(sql)).bind(name).fetch_all(&self.pool).await?;
         rows.iter().map(template_of).collect()
+    }
+
+    async fn load_registers(&self) -> Result<Registers, StoreError> {
+        let rows = sqlx::query("SELECT kind, code, body FROM register_object ORDER BY kind, position, code")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut r = Registers::default();
+        for row in rows {
+            let (kind, code, body): (String, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+            add_register_doc(&mut r, &kind, &code, &body)?;
+        }
+        Ok(r)
     }
 }
 
@@ -1850,6 +1915,104 @@ impl StoreTx for SqliteTx {
         .execute(&mut *self.tx)
         .await?;
         u32::try_from(version).map_err(|_| corrupt(format!("report_template[{name}]"), "quá nhiều phiên bản"))
+    }
+
+    async fn save_registers(&mut self, registers: &Registers, mode: MetadataMode) -> Result<Counts, StoreError> {
+        let docs = register_documents(registers)?;
+        let now = now_text();
+        let mut stored: HashMap<(String, String), (i64, String)> = HashMap::new();
+        let mut next_position: HashMap<String, i64> = HashMap::new();
+        {
+            let mut rows = sqlx::query("SELECT kind, code, position, body FROM register_object").fetch(&mut *self.tx);
+            while let Some(row) = rows.try_next().await? {
+                let (kind, code, position, body): (String, String, i64, String) =
+                    (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
+                let n = next_position.entry(kind.clone()).or_insert(0);
+                *n = (*n).max(position + 1);
+                stored.insert((kind, code), (position, body));
+            }
+        }
+        let mut counts = Counts::default();
+        // (kind, code, old body, new body) of every change, audited at the end.
+        let mut changes: Vec<(String, String, Option<String>, Option<String>)> = Vec::new();
+        let mut index_in_kind: HashMap<&str, i64> = HashMap::new();
+        let mut kept: HashSet<(&str, &str)> = HashSet::with_capacity(docs.len());
+        for doc in &docs {
+            let i = index_in_kind.entry(doc.kind).or_insert(0);
+            let list_position = *i;
+            *i += 1;
+            kept.insert((doc.kind, doc.code.as_str()));
+            let (position, outcome, old) = match stored.get(&(doc.kind.to_string(), doc.code.clone())) {
+                None => {
+                    // Merge appends new objects after the kept ones.
+                    let position = match mode {
+                        MetadataMode::Replace => list_position,
+                        MetadataMode::Merge => {
+                            let n = next_position.entry(doc.kind.to_string()).or_insert(0);
+                            *n += 1;
+                            *n - 1
+                        }
+                    };
+                    (position, PutOutcome::Imported, None)
+                }
+                Some((old_position, old_body)) => {
+                    let position = match mode {
+                        MetadataMode::Replace => list_position,
+                        MetadataMode::Merge => *old_position,
+                    };
+                    if *old_body == doc.body && *old_position == position {
+                        counts.add(PutOutcome::Unchanged);
+                        continue;
+                    }
+                    (position, PutOutcome::Updated, Some(old_body.clone()))
+                }
+            };
+            sqlx::query(
+                "INSERT INTO register_object (kind, code, position, body, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (kind, code) DO UPDATE SET position = excluded.position, body = excluded.body, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(doc.kind)
+            .bind(&doc.code)
+            .bind(position)
+            .bind(&doc.body)
+            .bind(&now)
+            .execute(&mut *self.tx)
+            .await?;
+            counts.add(outcome);
+            changes.push((doc.kind.to_string(), doc.code.clone(), old, Some(doc.body.clone())));
+        }
+        if mode == MetadataMode::Replace {
+            let mut gone: Vec<(&(String, String), &(i64, String))> =
+                stored.iter().filter(|((k, c), _)| !kept.contains(&(k.as_str(), c.as_str()))).collect();
+            gone.sort_by(|a, b| a.0.cmp(b.0));
+            for ((kind, code), (_, body)) in gone {
+                sqlx::query("DELETE FROM register_object WHERE kind = $1 AND code = $2")
+                    .bind(kind)
+                    .bind(code)
+                    .execute(&mut *self.tx)
+                    .await?;
+                counts.deleted += 1;
+                changes.push((kind.clone(), code.clone(), Some(body.clone()), None));
+            }
+        }
+        // The register object has columns of its own (migration 4), outside `AuditRow`.
+        for (kind, code, old, new) in changes {
+            sqlx::query(
+                "INSERT INTO audit (at, username, route, kind, register_kind, register_code, old, new) \
+                 VALUES ($1, $2, $3, 'register', $4, $5, $6, $7)",
+            )
+            .bind(&now)
+            .bind(self.actor.username.as_str())
+            .bind(self.actor.route.as_str())
+            .bind(kind)
+            .bind(code)
+            .bind(old)
+            .bind(new)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(counts)
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

@@ -1463,3 +1463,166 @@ async fn report_templates_are_versioned_by_name_with_their_author() {
     })
     .await;
 }
+
+// ---------------------------------------------------------------------------
+// Registers
+
+/// The demo province's registers as of 23/11/2026.
+fn demo_registers() -> chiso_core::register::Registers {
+    chiso_demo::registers(d(2026, 11, 23))
+}
+
+fn register_objects(r: &chiso_core::register::Registers) -> u64 {
+    (r.state_budget.len() + r.projects.len() + r.recurrent_tasks.len() + r.tasks.len() + r.progress_reports.len())
+        as u64
+}
+
+async fn save_registers(store: &dyn Store, r: &chiso_core::register::Registers, mode: MetadataMode) -> Counts {
+    let mut tx = store.begin_as(&Actor::new("vp_kehoach", "cli")).await.unwrap();
+    let n = tx.save_registers(r, mode).await.unwrap();
+    tx.commit().await.unwrap();
+    n
+}
+
+fn register_subject(kind: &str, code: &str) -> AuditSubject {
+    AuditSubject::Register { kind: kind.into(), code: code.into() }
+}
+
+fn register_filter() -> AuditFilter {
+    AuditFilter { kind: Some("register".into()), limit: 10_000, ..AuditFilter::default() }
+}
+
+#[tokio::test]
+async fn registers_round_trip_in_order_and_survive_reopening() {
+    each_backend(|mut b| async move {
+        assert_eq!(b.store().load_registers().await.unwrap(), chiso_core::register::Registers::default());
+        let reg = demo_registers();
+        assert!(reg.projects.len() > 3 && reg.tasks.len() == 26 && !reg.progress_reports.is_empty());
+        let n = register_objects(&reg);
+        assert_eq!(save_registers(b.store(), &reg, MetadataMode::Replace).await, counts(n, 0, 0, 0));
+        assert_eq!(b.store().load_registers().await.unwrap(), reg);
+        b.reopen().await;
+        assert_eq!(b.store().load_registers().await.unwrap(), reg);
+        // The same registers again change nothing, in either mode.
+        assert_eq!(save_registers(b.store(), &reg, MetadataMode::Replace).await, counts(0, 0, n, 0));
+        assert_eq!(save_registers(b.store(), &reg, MetadataMode::Merge).await, counts(0, 0, n, 0));
+        // The 2026 totals come back exact: 185.400 + 45.100 million.
+        let back = b.store().load_registers().await.unwrap();
+        let s = chiso_core::register::budget::summary(&back, 2026);
+        assert_eq!(s.public_investment, chiso_core::register::Money::million(185_400));
+        assert_eq!(s.recurrent, chiso_core::register::Money::million(45_100));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn registers_merge_keeps_others_and_replace_makes_the_store_the_registers() {
+    each_backend(|b| async move {
+        let store = b.store();
+        let reg = demo_registers();
+        let n = register_objects(&reg);
+        save_registers(store, &reg, MetadataMode::Replace).await;
+
+        // Merge: one project changed, one task new, the rest untouched.
+        let mut part = chiso_core::register::Registers::default();
+        let mut p0 = reg.projects[0].clone();
+        p0.note = Some("Đã điều chỉnh tổng mức đầu tư".into());
+        part.projects.push(p0.clone());
+        part.projects.push(reg.projects[1].clone());
+        let mut extra = reg.tasks[0].clone();
+        extra.code = c("NV99");
+        extra.name = "Nhiệm vụ bổ sung".into();
+        part.tasks.push(extra.clone());
+        assert_eq!(save_registers(store, &part, MetadataMode::Merge).await, counts(1, 1, 1, 0));
+        let merged = store.load_registers().await.unwrap();
+        assert_eq!(merged.projects.len(), reg.projects.len());
+        assert_eq!(merged.projects[0], p0, "a changed object keeps its place");
+        assert_eq!(merged.tasks.len(), reg.tasks.len() + 1);
+        assert_eq!(merged.tasks.last(), Some(&extra), "a new object goes after the kept ones");
+        assert_eq!(merged.progress_reports, reg.progress_reports);
+
+        // Replace: exactly `part`, in its order (NV99 moves to the front of
+        // the tasks: updated); everything else is deleted.
+        let deleted = n + 1 - 3;
+        assert_eq!(save_registers(store, &part, MetadataMode::Replace).await, counts(0, 1, 2, deleted));
+        assert_eq!(store.load_registers().await.unwrap(), part);
+
+        // Two objects of a kind with one code are refused, naming kind and code.
+        let mut twice = part.clone();
+        twice.tasks.push(extra.clone());
+        let mut tx = store.begin().await.unwrap();
+        match tx.save_registers(&twice, MetadataMode::Merge).await {
+            Err(StoreError::Invalid { place, .. }) => assert_eq!(place, "task[NV99]"),
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+        tx.rollback().await.unwrap();
+        assert_eq!(store.load_registers().await.unwrap(), part);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn registers_changes_are_audited_by_kind_and_code() {
+    each_backend(|b| async move {
+        let store = b.store();
+        let actor = Actor::new("vp_kehoach", "cli");
+        let reg = demo_registers();
+        let n = register_objects(&reg);
+        save_registers(store, &reg, MetadataMode::Replace).await;
+        let created = changes(store, register_filter()).await;
+        assert_eq!(created.len() as u64, n);
+        assert!(created.iter().all(|c| c.0 == "vp_kehoach" && c.1 == "cli" && c.3.is_none() && c.4.is_some()));
+        let r0 = &reg.progress_reports[0];
+        let report_code = format!("{}|{}|{}", r0.task, r0.date, r0.by);
+        assert!(created.iter().any(|c| c.2 == register_subject("progress_report", &report_code)), "{report_code}");
+        let year = reg.state_budget[0].year.to_string();
+        assert!(created.iter().any(|c| c.2 == register_subject("state_budget", &year)));
+
+        // An unchanged save writes no entry.
+        save_registers(store, &reg, MetadataMode::Merge).await;
+        assert_eq!(changes(store, register_filter()).await.len() as u64, n);
+
+        // A change records the old and new documents; a deletion the old one.
+        let mut changed = reg.clone();
+        changed.projects[0].note = Some("Giảm vốn".into());
+        let gone = changed.tasks.pop().unwrap();
+        save_registers(store, &changed, MetadataMode::Replace).await;
+        let latest = changes(store, AuditFilter { limit: 2, ..register_filter() }).await;
+        let old_p = serde_json::to_string(&reg.projects[0]).unwrap();
+        let new_p = serde_json::to_string(&changed.projects[0]).unwrap();
+        let old_t = serde_json::to_string(&gone).unwrap();
+        let mut want = vec![
+            by(&actor, register_subject("task", gone.code.as_str()), Some(&old_t), None, None),
+            by(&actor, register_subject("project", reg.projects[0].code.as_str()), Some(&old_p), Some(&new_p), None),
+        ];
+        let mut got = latest;
+        got.sort_by(|a, b| format!("{:?}", a.2).cmp(&format!("{:?}", b.2)));
+        want.sort_by(|a, b| format!("{:?}", a.2).cmp(&format!("{:?}", b.2)));
+        assert_eq!(got, want);
+        // The entry serialises with its register kind beside the entry kind.
+        let e = &store.audit(&AuditFilter { limit: 1, ..register_filter() }).await.unwrap()[0];
+        let j = serde_json::to_value(e).unwrap();
+        assert_eq!(j["subject"]["kind"], json!("register"));
+        assert!(j["subject"]["register_kind"].is_string());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn registers_rolled_back_leave_nothing() {
+    each_backend(|b| async move {
+        let store = b.store();
+        let reg = demo_registers();
+        let mut tx = store.begin().await.unwrap();
+        tx.save_registers(&reg, MetadataMode::Replace).await.unwrap();
+        tx.rollback().await.unwrap();
+        {
+            let mut tx = store.begin().await.unwrap();
+            tx.save_registers(&reg, MetadataMode::Merge).await.unwrap();
+            // dropped without commit
+        }
+        assert_eq!(store.load_registers().await.unwrap(), chiso_core::register::Registers::default());
+        assert_eq!(store.audit(&register_filter()).await.unwrap(), vec![]);
+    })
+    .await;
+}

@@ -56,6 +56,7 @@ pub async fn load_demo(
     }
     tx.put_narratives(&demo.narratives).await?;
     tx.put_submissions(&demo.submissions).await?;
+    tx.save_registers(&chiso_demo::registers(today), MetadataMode::Replace).await?;
     tx.commit().await?;
     Ok(demo)
 }

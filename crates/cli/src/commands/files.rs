@@ -27,7 +27,30 @@ pub(super) async fn import(
             print!("{}", import_report_text(lang, file, &report));
             Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
+        chiso_io::FileKind::Registers(format) => {
+            let model = load_model(store).await?;
+            let mode = if replace { MetadataMode::Replace } else { MetadataMode::Merge };
+            let report = chiso_io::import_registers(store, &actor, &model, file, format, mode, dry_run).await?;
+            println!("{}", registers_report_text(lang, file, &report));
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// "Đã nhập sổ theo dõi registers.yaml: 3 mới, 1 cập nhật, 170 không đổi".
+fn registers_report_text(lang: Lang, file: &std::path::Path, r: &chiso_io::RegistersImportReport) -> String {
+    let c = &r.counts;
+    let head = if r.committed {
+        lang.t("Đã nhập sổ theo dõi", "Registers imported")
+    } else {
+        lang.t("Chạy thử (chưa ghi)", "Dry run (nothing written)")
+    };
+    let deleted = if c.deleted > 0 {
+        format!(", {} {}", format_integer(c.deleted as i64), lang.t("xóa", "deleted"))
+    } else {
+        String::new()
+    };
+    format!("{head} {}: {}{deleted}", file.display(), counts_text(lang, c))
 }
 
 pub(super) async fn export(store: &SqliteStore, what: ExportWhat) -> Result<()> {
@@ -43,6 +66,19 @@ pub(super) async fn export(store: &SqliteStore, what: ExportWhat) -> Result<()> 
                         MetaFormat::Json => chiso_io::MetadataFormat::Json,
                     };
                     chiso_io::write_metadata(&meta, std::io::stdout().lock(), format)?
+                }
+            }
+        }
+        ExportWhat::Registers { out, format } => {
+            let reg = store.load_registers().await?;
+            match out {
+                Some(path) => chiso_io::write_registers_file(&reg, &path)?,
+                None => {
+                    let format = match format {
+                        MetaFormat::Yaml => chiso_io::MetadataFormat::Yaml,
+                        MetaFormat::Json => chiso_io::MetadataFormat::Json,
+                    };
+                    chiso_io::write_registers(&reg, std::io::stdout().lock(), format)?
                 }
             }
         }

@@ -27,9 +27,11 @@ mod analytics;
 mod completeness;
 mod demo;
 mod files;
+mod projects;
 mod report;
 mod serve;
 mod targets;
+mod tasks;
 mod validate;
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -55,6 +57,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Completeness { form, pe, units, opts } => {
             completeness::completeness_cmd(&store, lang, form, pe, units, &opts).await
         }
+        Command::Projects { year, by, unit, appendix, opts } => {
+            projects::projects(&store, lang, year, by, unit, appendix, &opts).await
+        }
+        Command::Tasks { status, unit, opts } => tasks::tasks(&store, lang, status, unit, &opts).await,
         Command::Report(args) => report::report(&store, &args).await,
         Command::Template { what } => match what {
             TemplateWhat::List { format } => report::template_list(&store, lang, format).await,

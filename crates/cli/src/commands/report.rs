@@ -97,7 +97,9 @@ pub(super) async fn report(store: &SqliteStore, args: &ReportArgs) -> Result<Exi
     // and any form a list, table or narratives block names.
     let submissions = store.submissions(None, &[period]).await?;
     let narratives = store.narratives(None, Some(&period)).await?;
+    let registers = store.load_registers().await?;
     let mut input = ReportInput::new(&engine, period, today);
+    input.registers = Some(&registers);
     if let Some(u) = unit {
         input.unit = u;
     }
@@ -322,5 +324,10 @@ fn trial(template: &Template, model: Arc<Model>) -> Result<(), chiso_report::eva
     engine.finish();
     let kind: PeriodType = template.period_type;
     let period = Period::containing(kind, Local::now().date_naive());
-    evaluate(template, &ReportInput::new(&engine, period, Local::now().date_naive())).map(|_| ())
+    let registers = chiso_core::register::Registers::default(); // no figures, no registers: only the template is tried
+    evaluate(
+        template,
+        &ReportInput { registers: Some(&registers), ..ReportInput::new(&engine, period, Local::now().date_naive()) },
+    )
+    .map(|_| ())
 }

@@ -449,10 +449,10 @@ impl AuditQuery {
         };
         let kind = self.kind.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
         if let Some(k) = &kind
-            && !["value", "narrative", "submission", "account", "template"].contains(&k.as_str())
+            && !["value", "narrative", "submission", "account", "template", "register"].contains(&k.as_str())
         {
             return Err(AppError::BadRequest(format!(
-                "kind: \"{k}\" không hợp lệ (value, narrative, submission, account hoặc template)"
+                "kind: \"{k}\" không hợp lệ (value, narrative, submission, account, template hoặc register)"
             )));
         }
         Ok(AuditFilter {

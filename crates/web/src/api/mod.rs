@@ -23,6 +23,7 @@ pub mod boards;
 pub mod documents;
 pub mod dvs;
 pub mod me;
+pub mod registers;
 pub mod reports;
 
 pub fn routes() -> Router<Arc<AppState>> {
@@ -34,6 +35,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .merge(reports::routes())
         .merge(boards::routes())
         .merge(documents::routes())
+        .merge(registers::routes())
         .route("/api/openapi.json", get(openapi_json))
 }
 
@@ -48,6 +50,7 @@ fn parts() -> Vec<OpenApi> {
         reports::openapi(),
         boards::openapi(),
         documents::openapi(),
+        registers::openapi(),
     ]
 }
 

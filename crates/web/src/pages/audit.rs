@@ -167,6 +167,13 @@ pub fn row(model: &Model, lang: Lang, names: &HashMap<String, String>, e: &Audit
             short(e.new.as_deref()),
             None,
         ),
+        AuditSubject::Register { kind, code } => (
+            "register",
+            format!("{} {kind} {code}", lang.pick("Sổ theo dõi", "Register")),
+            short(e.old.as_deref()),
+            short(e.new.as_deref()),
+            None,
+        ),
     };
     Row {
         when: datetime(e.at),
@@ -311,6 +318,7 @@ async fn audit_page(State(state): State<Arc<AppState>>, user: CurrentUser, Query
         ("submission", lang.pick("Trạng thái báo cáo", "Report status")),
         ("account", lang.pick("Tài khoản", "Account")),
         ("template", lang.pick("Mẫu báo cáo", "Report template")),
+        ("register", lang.pick("Sổ theo dõi", "Register")),
     ]
     .into_iter()
     .map(|(v, l)| Choice { value: v.into(), label: l.into(), selected: q.kind == v })

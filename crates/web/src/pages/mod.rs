@@ -15,6 +15,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod entry;
 pub mod home;
+pub mod registers;
 pub mod reports;
 pub mod review;
 pub mod targets;
@@ -50,7 +51,9 @@ impl Chrome {
             items.push(("/targets", pick("Chỉ tiêu kế hoạch", "Plan targets")));
             items.push(("/dashboard", pick("Bảng điều hành", "Dashboard")));
             items.push(("/reports", pick("Báo cáo", "Reports")));
+            items.push(("/projects", pick("Dự án, kinh phí", "Projects and budgets")));
         }
+        items.push(("/tasks", pick("Nhiệm vụ", "Tasks")));
         if role == Role::Leader {
             items.remove(0);
         }

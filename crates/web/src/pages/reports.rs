@@ -357,11 +357,13 @@ pub async fn make(
 ) -> Result<Result<Document, ReportError>, AppError> {
     let submissions = state.store.submissions(None, &[period]).await?;
     let narratives = state.store.narratives(None, Some(&period)).await?;
+    let registers = state.store.load_registers().await?;
     let snapshot = state.snapshot();
     let today = state.today();
     let template = template.clone();
     tokio::task::spawn_blocking(move || {
         let mut input = ReportInput::new(&snapshot.engine, period, today);
+        input.registers = Some(&registers);
         input.unit = unit;
         input.submissions = &submissions;
         input.narratives = &narratives;
@@ -422,8 +424,13 @@ pub async fn check_source(
     let snapshot = state.snapshot();
     let today = state.today();
     let trial = template.clone();
+    let registers = state.store.load_registers().await?;
     let result = tokio::task::spawn_blocking(move || {
-        evaluate(&trial, &ReportInput::new(&snapshot.engine, period, today)).map(|_| ())
+        evaluate(
+            &trial,
+            &ReportInput { registers: Some(&registers), ..ReportInput::new(&snapshot.engine, period, today) },
+        )
+        .map(|_| ())
     })
     .await
     .map_err(|e| AppError::Internal(format!("không kiểm tra được mẫu: {e}")))?;

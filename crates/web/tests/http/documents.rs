@@ -330,7 +330,7 @@ async fn the_api_lists_saves_and_generates_documents() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let list = r.json();
     let names: Vec<&str> = list.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["monthly", "weekly"]);
+    assert_eq!(names, ["monthly", "plan-appendices", "weekly"]);
     assert_eq!(list[0]["builtin"], true);
     assert_eq!(list[0]["defaultPeriod"], "202610");
     assert_eq!(list[0]["form"], "BC_THANG");

@@ -20,6 +20,7 @@ mod api;
 mod boards;
 mod documents;
 mod entry;
+mod registers;
 mod review;
 mod scope;
 

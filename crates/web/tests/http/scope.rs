@@ -270,3 +270,34 @@ async fn every_role_reaches_only_the_official_reports_it_may() {
     let app = TestApp::new().await;
     check_table(&app, DOCUMENT_ROUTES).await;
 }
+
+const REGISTER_PAGE: [u16; 7] = [200, 200, 200, 200, 200, 200, 303];
+const REGISTER_API: [u16; 7] = [200, 200, 200, 200, 200, 200, 401];
+
+/// Projects, budgets and tasks (issue 5): everyone reads (reporters their units' part);
+/// the lead unit's reporter and the office report progress.
+pub const REGISTER_ROUTES: &[Row] = &[
+    ("GET", "/projects", None, REGISTER_PAGE),
+    ("GET", "/projects?year=2025&by=source", None, REGISTER_PAGE),
+    ("GET", "/projects/DA_TTDL", None, [200, 200, 200, 200, 403, 403, 303]),
+    ("GET", "/projects/DA_GIS_AP", None, [200, 200, 200, 403, 200, 403, 303]),
+    ("GET", "/projects/TX21", None, [200, 200, 200, 403, 200, 403, 303]),
+    ("GET", "/projects/KHONG_CO", None, [404, 404, 404, 404, 404, 404, 303]),
+    ("GET", "/tasks", None, REGISTER_PAGE),
+    ("GET", "/tasks?status=overdue&unit=SO_KHCN", None, REGISTER_PAGE),
+    ("POST", "/tasks/NV04/progress", Some("percent=50"), [303, 303, 403, 303, 403, 403, 303]),
+    ("POST", "/tasks/NV03/progress", Some("percent=75"), [303, 303, 403, 403, 403, 403, 303]),
+    ("GET", "/static/registers.css", None, [200; 7]),
+    ("GET", "/api/projects?year=2026", None, REGISTER_API),
+    ("GET", "/api/projects/DA_TTDL", None, [200, 200, 200, 200, 403, 403, 401]),
+    ("GET", "/api/projects/DA_GIS_AP", None, [200, 200, 200, 403, 200, 403, 401]),
+    ("GET", "/api/budget/summary?year=2026", None, REGISTER_API),
+    ("GET", "/api/tasks", None, REGISTER_API),
+    ("POST", "/api/tasks/NV04/progress", Some(r#"{"percent":55}"#), [201, 201, 403, 201, 403, 403, 401]),
+];
+
+#[tokio::test]
+async fn every_role_reaches_only_its_registers() {
+    let app = TestApp::new().await;
+    check_table(&app, REGISTER_ROUTES).await;
+}
