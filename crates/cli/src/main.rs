@@ -147,6 +147,22 @@ pub enum Command {
         #[command(flatten)]
         opts: ReadOpts,
     },
+    /// Hồ sơ đề xuất cấp độ an toàn hệ thống thông tin (Nghị định 85/2016/NĐ-CP): tình trạng đến
+    /// --today, nội dung cần bổ sung, quyết định phê duyệt; số đơn vị, bộ hồ sơ đã phê duyệt, chờ phê
+    /// duyệt, cần bổ sung.
+    Dossiers {
+        /// Chỉ các hồ sơ ở tình trạng này: approved (đã phê duyệt), pending (chờ phê duyệt), returned (cần bổ sung).
+        #[arg(long, value_enum)]
+        status: Option<DossierFilter>,
+        /// Chỉ hồ sơ các hệ thống của đơn vị này và các đơn vị cấp dưới.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Đếm theo đơn vị, tình trạng hoặc cấp độ thay vì liệt kê.
+        #[arg(long, value_enum)]
+        by: Option<DossiersBy>,
+        #[command(flatten)]
+        opts: ReadOpts,
+    },
     /// Lập báo cáo chính thức từ mẫu báo cáo: DOCX theo Nghị định 30/2020/NĐ-CP,
     /// trang HTML xem trước, bảng tính XLSX các bảng số liệu, hoặc PDF (cần LibreOffice).
     Report(ReportArgs),
@@ -310,6 +326,20 @@ pub enum Appendix {
     Recurrent,
     /// Toàn bộ kinh phí của năm: đầu tư công và chi thường xuyên.
     Budget,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DossierFilter {
+    Approved,
+    Pending,
+    Returned,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DossiersBy {
+    Unit,
+    Status,
+    Level,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -428,6 +428,53 @@ fn tasks_overdue_and_at_risk_on_the_demo_day() {
 }
 
 #[test]
+fn dossiers_on_the_demo_day_state_the_cores_counts() {
+    use chiso_core::register::security::{counts, standings};
+    let db = demo();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let want = counts(&standings(&chiso_demo::registers(day), day));
+    let sentence = format!("Đến ngày 23/11/2026: {}.", want.sentence());
+    assert_eq!(
+        sentence,
+        "Đến ngày 23/11/2026: 23 đơn vị, 42 bộ hồ sơ: 28 đã phê duyệt, 10 chờ phê duyệt, 4 cần bổ sung."
+    );
+    let out = db.ok(&["dossiers", "--today", "2026-11-23"]);
+    assert!(out.contains(&sentence) && out.contains("Thiếu phương án bảo đảm an toàn thông tin theo cấp độ"), "{out}");
+    let j = db.json(&["dossiers", "--today", "2026-11-23"]);
+    assert_eq!(j["sentence"], sentence.as_str());
+    assert_eq!(j["counts"], serde_json::to_value(want).unwrap());
+    assert_eq!(j["dossiers"].as_array().unwrap().len(), 42);
+    // Filters: the returned ones say what is missing; a unit's own sentence.
+    let j = db.json(&["dossiers", "--status", "returned", "--today", "2026-11-23"]);
+    let returned = j["dossiers"].as_array().unwrap();
+    assert_eq!(returned.len(), 4);
+    assert!(returned.iter().all(|d| d["status"] == "returned" && d["missing"].is_string()));
+    let j = db.json(&["dossiers", "--unit", "SO_KHCN", "--today", "2026-11-23"]);
+    assert_eq!(
+        j["sentence"],
+        "Đến ngày 23/11/2026: 1 đơn vị, 6 bộ hồ sơ: 5 đã phê duyệt, 0 chờ phê duyệt, 1 cần bổ sung."
+    );
+    // Grouped counts add up to the whole.
+    for by in ["unit", "status", "level"] {
+        let j = db.json(&["dossiers", "--by", by, "--today", "2026-11-23"]);
+        let groups = j["groups"].as_array().unwrap();
+        let sum = |k: &str| groups.iter().map(|g| g["counts"][k].as_u64().unwrap()).sum::<u64>();
+        assert_eq!((sum("dossiers"), sum("approved"), sum("pending"), sum("returned")), (42, 28, 10, 4), "{by}");
+        if by == "unit" {
+            assert_eq!((groups.len(), sum("units")), (23, 23));
+        }
+    }
+    let out = db.ok(&["dossiers", "--by", "level", "--today", "2026-11-23", "--format", "csv"]);
+    assert!(out.contains("4,Cấp độ 4,3,4,3,1,0"), "{out}");
+    // Before the year's dossiers: fewer, and a bad unit is refused.
+    let j = db.json(&["dossiers", "--today", "2026-06-30"]);
+    assert!(j["counts"]["dossiers"].as_u64().unwrap() < 42);
+    let (code, _, err) = db.run(&["dossiers", "--unit", "SO_KHONG_CO"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("SO_KHONG_CO"), "{err}");
+}
+
+#[test]
 fn registers_export_then_import_changes_nothing() {
     let db = demo();
     let dir = tempfile::tempdir().unwrap();

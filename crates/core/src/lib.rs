@@ -18,6 +18,7 @@ pub mod element;
 pub mod evaluation;
 pub mod expr;
 pub mod form;
+pub mod index;
 pub mod indicator;
 pub mod lang;
 pub mod metadata;

@@ -285,6 +285,33 @@ const NOT_A_NUMBER: &str = "—";
 /// Writes `x` with exactly `decimals` decimals, Vietnamese style:
 /// `format_number(1205780.0, 0) == "1.205.780"`, `format_number(92.115, 2) == "92,12"`,
 /// `format_number(-0.5, 1) == "-0,5"`.
+/// Roman numerals, as official documents number their parts: 4 → "IV".
+pub fn roman(n: usize) -> String {
+    const R: [(usize, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let (mut n, mut s) = (n, String::new());
+    for (v, r) in R {
+        while n >= v {
+            s.push_str(r);
+            n -= v;
+        }
+    }
+    s
+}
+
 pub fn format_number(x: f64, decimals: usize) -> String {
     if !x.is_finite() {
         return NOT_A_NUMBER.to_string();

@@ -935,3 +935,174 @@ fn a_plans_targets_as_tasks() {
     assert_eq!(st[0].standing, Standing::Overdue);
     assert_eq!(st[1].standing, Standing::NotReported);
 }
+
+// ---------------------------------------------------------------------------
+// Information systems and security dossiers
+
+const SECURITY: &str = r##"
+systems:
+  - { code: HT_QLVB, name: Hệ thống quản lý văn bản và điều hành, owner: SO_TTTT, purpose: "Quản lý văn bản, ký số", level: 3, in_operation_since: 2019-07-01 }
+  - { code: HT_DVC, name: Cổng dịch vụ công và Hệ thống thông tin giải quyết TTHC, owner: SO_TTTT, level: 3 }
+  - { code: HT_LGSP, name: "Nền tảng tích hợp, chia sẻ dữ liệu (LGSP)", owner: TTCDS, level: 3 }
+  - { code: HT_TMDT, name: Sàn thương mại điện tử tỉnh, owner: SO_CT, level: 2 }
+  - { code: HT_HOTICH, name: Cơ sở dữ liệu hộ tịch, owner: SO_TP, level: 3 }
+  - { code: HT_CBCC, name: "Cơ sở dữ liệu cán bộ, công chức", owner: SO_NV, level: 2 }
+  - { code: HT_BVDK, name: Hệ thống thông tin bệnh viện đa khoa tỉnh, owner: SO_YT, level: 3 }
+  - { code: HT_CAMERA, name: "Hệ thống camera giám sát an ninh, trật tự", owner: CA_TINH, level: 4 }
+  - { code: HT_NN, name: Cơ sở dữ liệu nông nghiệp, owner: SO_NNPTNT, level: 2 }
+  - { code: HT_TRUONG, name: Hệ thống quản lý trường học, owner: SO_GDDT, level: 2 }
+  - { code: HT_MC_CL, name: Bộ phận một cửa điện tử huyện Cao Lãnh, owner: H_CL, level: 2 }
+  - { code: HT_WEB_LV, name: Cổng thông tin điện tử huyện Lấp Vò, owner: H_LV, level: 1 }
+  - { code: HT_MC_LVU, name: Bộ phận một cửa điện tử huyện Lai Vung, owner: H_LVU, level: 2 }
+dossiers:
+  - code: HS01
+    system: HT_QLVB
+    submitted: 2023-02-01
+    history:
+      - { date: 2023-02-10, status: under_appraisal }
+      - { date: 2023-03-15, status: approved, decision: 215/QĐ-STTTT }
+  - code: HS02
+    system: HT_DVC
+    submitted: 2023-03-01
+    history:
+      - { date: 2023-03-20, status: returned, missing: thiếu phương án bảo đảm an toàn thông tin theo cấp độ }
+      - { date: 2023-04-10, status: resubmitted }
+      - { date: 2023-05-05, status: approved, decision: 330/QĐ-STTTT }
+  - { code: HS03, system: HT_LGSP, submitted: 2023-06-01, history: [{ date: 2023-06-15, status: under_appraisal }] }
+  - { code: HS04, system: HT_TMDT, submitted: 2023-07-01, history: [{ date: 2023-07-20, status: returned, missing: "thiếu thuyết minh phạm vi, quy mô của hệ thống" }] }
+  - { code: HS05, system: HT_HOTICH, submitted: 2023-04-01, history: [{ date: 2023-05-10, status: approved, decision: 88/QĐ-STP }] }
+  - { code: HS06, system: HT_CBCC, submitted: 2023-09-01 }
+  - code: HS07
+    system: HT_BVDK
+    submitted: 2023-05-02
+    history:
+      - { date: 2023-05-30, status: returned, missing: thiếu phương án bảo đảm an toàn thông tin theo cấp độ }
+      - { date: 2023-08-15, status: resubmitted }
+  - code: HS08
+    system: HT_CAMERA
+    submitted: 2023-03-10
+    history:
+      - { date: 2023-03-20, status: under_appraisal, note: Gửi Bộ thẩm định }
+      - { date: 2023-11-30, status: approved, decision: 1520/QĐ-CAT }
+  - { code: HS09, system: HT_NN, submitted: 2023-08-01, history: [{ date: 2023-10-02, status: returned, missing: thiếu sơ đồ thiết kế hệ thống }] }
+  - { code: HS10, system: HT_TRUONG, submitted: 2023-02-15, history: [{ date: 2023-03-30, status: approved, decision: 120/QĐ-SGDĐT }] }
+  - { code: HS11, system: HT_MC_CL, submitted: 2023-05-05, history: [{ date: 2023-06-20, status: approved, decision: 455/QĐ-UBND }] }
+  - { code: HS12, system: HT_WEB_LV, submitted: 2023-10-10, history: [{ date: 2023-10-20, status: under_appraisal }] }
+  - { code: HS13, system: HT_MC_LVU, submitted: 2023-12-04 }
+"##;
+
+fn security() -> Registers {
+    serde_yaml_ng::from_str(SECURITY).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn dossier_counts_and_the_report_sentence() {
+    use chiso_core::register::security::{
+        counts as dossier_counts, counts_by_level, counts_by_state, counts_by_unit, standings,
+    };
+    use chiso_core::register::{DossierCounts, DossierState, DossierStatus};
+    let reg = security();
+    reg.validate(&model()).unwrap_or_else(|e| panic!("{e}"));
+    // 23/11/2023: HS13 is not submitted yet; HS08's approval (30/11) is still to come.
+    let st = standings(&reg, d(2023, 11, 23));
+    assert_eq!(st.len(), 12);
+    let c = dossier_counts(&st);
+    assert_eq!(c, DossierCounts { units: 11, dossiers: 12, approved: 5, pending: 5, returned: 2 });
+    assert_eq!(c.sentence(), "11 đơn vị, 12 bộ hồ sơ: 5 đã phê duyệt, 5 chờ phê duyệt, 2 cần bổ sung");
+    let hs08 = st.iter().find(|s| s.dossier.code.as_str() == "HS08").unwrap();
+    assert_eq!((hs08.status, hs08.since, hs08.level()), (DossierStatus::UnderAppraisal, d(2023, 3, 20), Some(4)));
+    let hs04 = st.iter().find(|s| s.dossier.code.as_str() == "HS04").unwrap();
+    assert_eq!(hs04.missing, Some("thiếu thuyết minh phạm vi, quy mô của hệ thống"));
+    let hs07 = st.iter().find(|s| s.dossier.code.as_str() == "HS07").unwrap();
+    assert_eq!((hs07.status, hs07.state, hs07.missing), (DossierStatus::Resubmitted, DossierState::Pending, None));
+    let hs02 = st.iter().find(|s| s.dossier.code.as_str() == "HS02").unwrap();
+    assert_eq!((hs02.decision, hs02.since), (Some("330/QĐ-STTTT"), d(2023, 5, 5)));
+
+    // By unit: Sở TTTT has two approved dossiers; units in code order.
+    let by_unit = counts_by_unit(&st);
+    assert_eq!(by_unit.len(), 11);
+    let tttt = by_unit.iter().find(|(u, _)| u.as_ref().is_some_and(|u| u.as_str() == "SO_TTTT")).unwrap().1;
+    assert_eq!(tttt, DossierCounts { units: 1, dossiers: 2, approved: 2, pending: 0, returned: 0 });
+    let by_state: Vec<(DossierState, usize)> = counts_by_state(&st).into_iter().map(|(k, c)| (k, c.dossiers)).collect();
+    assert_eq!(by_state, [(DossierState::Approved, 5), (DossierState::Pending, 5), (DossierState::Returned, 2)]);
+    let by_level: Vec<(Option<u8>, usize, usize)> =
+        counts_by_level(&st).into_iter().map(|(k, c)| (k, c.dossiers, c.approved)).collect();
+    assert_eq!(by_level, [(Some(1), 1, 0), (Some(2), 5, 2), (Some(3), 5, 3), (Some(4), 1, 0)]);
+    // The parts add up to the whole.
+    let sum: usize = by_unit.iter().map(|(_, c)| c.dossiers).sum();
+    assert_eq!(sum, c.dossiers);
+    assert_eq!(c.approved + c.pending + c.returned, c.dossiers);
+
+    // At year end: HS08 approved, HS13 submitted.
+    let c = dossier_counts(&standings(&reg, d(2023, 12, 31)));
+    assert_eq!(c.sentence(), "12 đơn vị, 13 bộ hồ sơ: 6 đã phê duyệt, 5 chờ phê duyệt, 2 cần bổ sung");
+    // Before anything was submitted: nothing.
+    assert_eq!(dossier_counts(&standings(&reg, d(2023, 1, 1))), DossierCounts::default());
+}
+
+#[test]
+fn the_sentence_writes_numbers_the_vietnamese_way() {
+    use chiso_core::register::DossierCounts;
+    let c = DossierCounts { units: 246, dossiers: 257, approved: 118, pending: 112, returned: 27 };
+    assert_eq!(c.sentence(), "246 đơn vị, 257 bộ hồ sơ: 118 đã phê duyệt, 112 chờ phê duyệt, 27 cần bổ sung");
+    let c = DossierCounts { units: 1246, dossiers: 12_570, approved: 11_800, pending: 500, returned: 270 };
+    assert_eq!(c.sentence(), "1.246 đơn vị, 12.570 bộ hồ sơ: 11.800 đã phê duyệt, 500 chờ phê duyệt, 270 cần bổ sung");
+}
+
+#[test]
+fn the_level_decides_who_approves() {
+    use chiso_core::register::ApprovalAuthority;
+    let reg = security();
+    let auth = |code: &str| reg.systems.iter().find(|s| s.code.as_str() == code).unwrap().authority();
+    assert_eq!(auth("HT_WEB_LV"), Some(ApprovalAuthority::OwnerAfterSecurityUnit));
+    assert_eq!(auth("HT_QLVB"), Some(ApprovalAuthority::OwnerAfterSecurityUnit));
+    assert_eq!(auth("HT_CAMERA"), Some(ApprovalAuthority::OwnerAfterMinistry));
+    assert_eq!(ApprovalAuthority::for_level(5), Some(ApprovalAuthority::Government));
+    assert_eq!(ApprovalAuthority::for_level(0), None);
+    assert_eq!(ApprovalAuthority::for_level(6), None);
+}
+
+#[test]
+fn security_register_problems_are_listed_with_their_places() {
+    let mut reg = security();
+    reg.systems[0].owner = Code::new("SO_KHONG_CO").unwrap();
+    reg.systems[1].level = 6;
+    reg.dossiers[2].system = Code::new("HT_KHONG_CO").unwrap();
+    reg.dossiers[0].history[1].decision = None; // approved without a decision
+    reg.dossiers[1].history[0].missing = None; // returned without what is missing
+    reg.dossiers[1].history[1].date = d(2023, 3, 10); // before the return (20/3)
+    let again = reg.dossiers[1].history[1].clone();
+    reg.dossiers[4].history.push(again); // resubmitted after approval
+    reg.dossiers.push(reg.dossiers[5].clone()); // HS06 twice
+    let errs = reg.validate(&model()).unwrap_err().0;
+    let places: Vec<&str> = errs.iter().map(|e| e.place.as_str()).collect();
+    assert_eq!(
+        places,
+        [
+            "systems[HT_QLVB].owner",
+            "systems[HT_DVC].level",
+            "dossiers[HS01].history[1].decision",
+            "dossiers[HS02].history[0].missing",
+            "dossiers[HS02].history[1].date",
+            "dossiers[HS03].system",
+            "dossiers[HS05].history[1].date",
+            "dossiers[HS05].history[1].status",
+            "dossiers[HS06]",
+        ],
+        "{errs:?}"
+    );
+    assert!(errs[1].message.contains("cấp độ 6"), "{}", errs[1].message);
+    assert!(errs[7].message.contains("Đã phê duyệt"), "{}", errs[7].message);
+}
+
+#[test]
+fn registers_without_systems_stay_as_they_were() {
+    let reg = tasks();
+    let yaml = serde_yaml_ng::to_string(&reg).unwrap();
+    assert!(!yaml.contains("systems") && !yaml.contains("dossiers"), "{yaml}");
+    // And a register of systems only round-trips.
+    let sec = security();
+    let back: Registers = serde_yaml_ng::from_str(&serde_yaml_ng::to_string(&sec).unwrap()).unwrap();
+    assert_eq!(back, sec);
+    assert!(back.tasks.is_empty() && back.dossiers.len() == 13);
+}

@@ -49,6 +49,7 @@ mod org;
 mod plans;
 mod registers;
 mod rng;
+mod security;
 
 use chiso_core::metadata::Metadata;
 use chiso_core::value::{DataValue, Narrative, Submission};
@@ -106,7 +107,8 @@ fn metadata_for(org: &org::Org, today: NaiveDate) -> Metadata {
 /// The registers as of `today`: the projects-and-budgets register (15
 /// investment projects around `today`'s year, 22 recurrent-budget tasks of the
 /// year, the province's state budget) and the 26 tasks assigned by the current
-/// plan with their progress reports (see `registers.rs` for the story).
+/// plan with their progress reports (see `registers.rs` for the story), and
+/// 44 information systems with their security-level dossiers (`security.rs`).
 pub fn registers(today: NaiveDate) -> chiso_core::register::Registers {
     registers::build(today)
 }

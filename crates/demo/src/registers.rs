@@ -175,6 +175,7 @@ const TASKS: &[Tk] = &[
 /// The registers as of `today`: records dated after `today` are left out.
 pub(crate) fn build(today: NaiveDate) -> Registers {
     let y = today.year();
+    let (systems, dossiers) = crate::security::build(today);
     Registers {
         state_budget: vec![
             StateBudget {
@@ -192,6 +193,8 @@ pub(crate) fn build(today: NaiveDate) -> Registers {
         recurrent_tasks: RECURRENT.iter().map(|r| recurrent(r, y, today)).collect(),
         tasks: TASKS.iter().map(|t| task(t, y)).collect(),
         progress_reports: TASKS.iter().flat_map(|t| reports(t, y, today)).collect(),
+        systems,
+        dossiers,
     }
 }
 

@@ -365,9 +365,8 @@ pub(crate) fn probe_json<R: Read>(reader: R, file: &str) -> Result<crate::FileKi
                     | "data_elements" | "indicators" | "constants" | "validation_rules" | "forms" | "plans" => {
                         crate::FileKind::Metadata(crate::MetadataFormat::Json)
                     }
-                    "state_budget" | "projects" | "recurrent_tasks" | "tasks" | "progress_reports" => {
-                        crate::FileKind::Registers(crate::RegisterFormat::Json)
-                    }
+                    "state_budget" | "projects" | "recurrent_tasks" | "tasks" | "progress_reports" | "systems"
+                    | "dossiers" => crate::FileKind::Registers(crate::RegisterFormat::Json),
                     _ => {
                         map.next_value::<IgnoredAny>()?;
                         continue;

@@ -1,4 +1,5 @@
-//! Register files: the projects-and-budgets register and the task assignments
+//! Register files: the projects-and-budgets register, the task assignments
+//! and the information systems with their security dossiers
 //! (`chiso_core::register::Registers`) in YAML or JSON, as plain lists, and
 //! the projects appendix workbook offices keep (see `register_xlsx`). The
 //! format is documented in `crates/io/REGISTERS.md`; file → `Registers` →
@@ -6,7 +7,7 @@
 //!
 //! A register file is told from a metadata file by its top-level keys
 //! (`state_budget`, `projects`, `recurrent_tasks`, `tasks`,
-//! `progress_reports`). An import checks the registers against the stored
+//! `progress_reports`, `systems`, `dossiers`). An import checks the registers against the stored
 //! model (in `Merge` mode, the stored registers with the file merged in) and
 //! saves them in one transaction, all or nothing.
 
@@ -21,7 +22,8 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
 /// The top-level keys of a register file.
-pub const REGISTER_KEYS: [&str; 5] = ["state_budget", "projects", "recurrent_tasks", "tasks", "progress_reports"];
+pub const REGISTER_KEYS: [&str; 7] =
+    ["state_budget", "projects", "recurrent_tasks", "tasks", "progress_reports", "systems", "dossiers"];
 
 /// How a register file is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -150,6 +152,8 @@ pub fn merge_registers(mut base: Registers, part: Registers) -> Registers {
     merge(&mut base.recurrent_tasks, part.recurrent_tasks, |t| t.code.clone());
     merge(&mut base.tasks, part.tasks, |t| t.code.clone());
     merge(&mut base.progress_reports, part.progress_reports, |r| (r.task.clone(), r.date, r.by.clone()));
+    merge(&mut base.systems, part.systems, |s| s.code.clone());
+    merge(&mut base.dossiers, part.dossiers, |d| d.code.clone());
     base
 }
 

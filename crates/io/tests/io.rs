@@ -269,6 +269,44 @@ mod detect {
             "bao_cao.docx: không nhận ra loại tệp (cần .yaml, .yml, .json, .csv hoặc .xlsx)"
         );
     }
+
+    #[test]
+    fn a_file_of_systems_or_dossiers_only_is_a_register_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let systems =
+            "# Hệ thống thông tin\nsystems:\n  - { code: HT_QLVB, name: e-Office, owner: SO_KHCN, level: 3 }\n";
+        let dossiers = "dossiers:\n  - code: HS_QLVB\n    system: HT_QLVB\n    submitted: 2026-03-02\n    history:\n      - { date: 2026-04-10, status: approved, decision: 215/QĐ-UBND }\n";
+        let cases = [
+            (temp_file(&dir, "he_thong.yaml", systems), FileKind::Registers(RegisterFormat::Yaml)),
+            (temp_file(&dir, "ho_so.yml", dossiers), FileKind::Registers(RegisterFormat::Yaml)),
+            (
+                temp_file(
+                    &dir,
+                    "ho_so.json",
+                    r#"{"dossiers": [{"code": "HS_1", "system": "HT_1", "submitted": "2026-03-02"}]}"#,
+                ),
+                FileKind::Registers(RegisterFormat::Json),
+            ),
+            (temp_file(&dir, "he_thong.json", r#"{"systems": []}"#), FileKind::Registers(RegisterFormat::Json)),
+        ];
+        for (path, want) in &cases {
+            assert_eq!(&detect(path).unwrap(), want, "{}", path.display());
+        }
+        let reg = read_registers(&cases[0].0).unwrap();
+        assert_eq!((reg.systems.len(), reg.systems[0].level), (1, 3));
+        let reg = read_registers(&cases[1].0).unwrap();
+        assert_eq!(reg.dossiers[0].history[0].decision.as_deref(), Some("215/QĐ-UBND"));
+        // Merging a file of dossiers into stored registers replaces by code and keeps the rest.
+        let mut base = read_registers(&cases[0].0).unwrap();
+        let mut older = reg.dossiers[0].clone();
+        older.history.clear();
+        let mut other = older.clone();
+        other.code = chiso_core::Code::new("HS_KHAC").unwrap();
+        base.dossiers = vec![older, other.clone()];
+        let merged = merge_registers(base.clone(), reg.clone());
+        assert_eq!(merged.dossiers, [reg.dossiers[0].clone(), other]);
+        assert_eq!(merged.systems, base.systems);
+    }
 }
 
 mod formats {

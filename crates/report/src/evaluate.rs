@@ -59,7 +59,7 @@ use chiso_core::element::ValueType;
 use chiso_core::evaluation::TargetEvaluation;
 use chiso_core::lang::Lang;
 use chiso_core::metadata::Model;
-use chiso_core::number::{format_auto, format_billion_vnd, format_integer, format_number, format_percent};
+use chiso_core::number::{format_auto, format_billion_vnd, format_integer, format_number, format_percent, roman};
 use chiso_core::orgunit::UnitIx;
 use chiso_core::period::{Period, PeriodType, WeekStart, WorkingCalendar};
 use chiso_core::plan::Plan;
@@ -1521,32 +1521,6 @@ fn dim_title(d: Dimension) -> String {
         Dimension::Pe => "Kỳ".into(),
         Dimension::Ou => "Đơn vị".into(),
     }
-}
-
-fn roman(n: usize) -> String {
-    const R: [(usize, &str); 13] = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let (mut n, mut s) = (n, String::new());
-    for (v, r) in R {
-        while n >= v {
-            s.push_str(r);
-            n -= v;
-        }
-    }
-    s
 }
 
 /// The number of the `n`th heading (from 1) at `depth` under `parent`:

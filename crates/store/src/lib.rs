@@ -136,8 +136,9 @@ pub trait Store: Send + Sync {
     async fn report_template_versions(&self, name: &str) -> Result<Vec<StoredTemplate>, StoreError>;
 
     /// The registers (investment projects, recurrent-budget tasks, the state
-    /// budget per year, task assignments and their progress reports), in the
-    /// order they were saved. Empty when none were saved.
+    /// budget per year, task assignments and their progress reports,
+    /// information systems and their security dossiers), in the order they
+    /// were saved. Empty when none were saved.
     async fn load_registers(&self) -> Result<chiso_core::register::Registers, StoreError>;
 }
 

@@ -22,7 +22,9 @@
 //!   3): every saved version of a report template, as YAML text.
 //! - `register_object(kind, code, position, body)` (migration 4): the
 //!   registers (projects, recurrent tasks, state budget, tasks, progress
-//!   reports), each object a JSON document like `metadata_object`.
+//!   reports, information systems, security dossiers), each object a JSON
+//!   document like `metadata_object`; kinds `state_budget`, `project`,
+//!   `recurrent_task`, `task`, `progress_report`, `system`, `dossier`.
 //!
 //! Values are read without joins or `ORDER BY`, a batch of them as one row
 //! of `string_agg` columns (see "Reading values" below); `string_agg` needs
@@ -285,16 +287,22 @@ fn documents(m: &Metadata) -> Result<Vec<Doc>, StoreError> {
     docs_of(&mut d, "validation_rule", &m.validation_rules, |x| x.code.to_string())?;
     docs_of(&mut d, "form", &m.forms, |x| x.code.to_string())?;
     docs_of(&mut d, "plan", &m.plans, |x| x.code.to_string())?;
+    unique_codes(&d, "gói siêu dữ liệu")?;
+    Ok(d)
+}
+
+/// Refuses two objects of one kind with one code ("mã bị trùng trong {whole}").
+fn unique_codes(docs: &[Doc], whole: &str) -> Result<(), StoreError> {
     let mut seen = HashSet::new();
-    for doc in &d {
+    for doc in docs {
         if !seen.insert((doc.kind, doc.code.as_str())) {
             return Err(StoreError::Invalid {
                 place: format!("{}[{}]", doc.kind, doc.code),
-                message: "mã bị trùng trong gói siêu dữ liệu".into(),
+                message: format!("mã bị trùng trong {whole}"),
             });
         }
     }
-    Ok(d)
+    Ok(())
 }
 
 fn parse_doc<T: DeserializeOwned>(kind: &str, code: &str, body: &str) -> Result<T, StoreError> {
@@ -331,15 +339,9 @@ fn register_documents(r: &Registers) -> Result<Vec<Doc>, StoreError> {
     docs_of(&mut d, "recurrent_task", &r.recurrent_tasks, |x| x.code.to_string())?;
     docs_of(&mut d, "task", &r.tasks, |x| x.code.to_string())?;
     docs_of(&mut d, "progress_report", &r.progress_reports, |x| format!("{}|{}|{}", x.task, x.date, x.by))?;
-    let mut seen = HashSet::new();
-    for doc in &d {
-        if !seen.insert((doc.kind, doc.code.as_str())) {
-            return Err(StoreError::Invalid {
-                place: format!("{}[{}]", doc.kind, doc.code),
-                message: "mã bị trùng trong sổ theo dõi".into(),
-            });
-        }
-    }
+    docs_of(&mut d, "system", &r.systems, |x| x.code.to_string())?;
+    docs_of(&mut d, "dossier", &r.dossiers, |x| x.code.to_string())?;
+    unique_codes(&d, "sổ theo dõi")?;
     Ok(d)
 }
 
@@ -354,6 +356,8 @@ fn add_register_doc(r: &mut Registers, kind: &str, code: &str, body: &str) -> Re
         "recurrent_task" => r.recurrent_tasks.push(parse_register_doc(kind, code, body)?),
         "task" => r.tasks.push(parse_register_doc(kind, code, body)?),
         "progress_report" => r.progress_reports.push(parse_register_doc(kind, code, body)?),
+        "system" => r.systems.push(parse_register_doc(kind, code, body)?),
+        "dossier" => r.dossiers.push(parse_register_doc(kind, code, body)?),
         _ => {
             return Err(corrupt(format!("register_object {kind}[{code}]"), "loại đối tượng không xác định"));
         }

@@ -1473,8 +1473,13 @@ fn demo_registers() -> chiso_core::register::Registers {
 }
 
 fn register_objects(r: &chiso_core::register::Registers) -> u64 {
-    (r.state_budget.len() + r.projects.len() + r.recurrent_tasks.len() + r.tasks.len() + r.progress_reports.len())
-        as u64
+    (r.state_budget.len()
+        + r.projects.len()
+        + r.recurrent_tasks.len()
+        + r.tasks.len()
+        + r.progress_reports.len()
+        + r.systems.len()
+        + r.dossiers.len()) as u64
 }
 
 async fn save_registers(store: &dyn Store, r: &chiso_core::register::Registers, mode: MetadataMode) -> Counts {
@@ -1511,6 +1516,37 @@ async fn registers_round_trip_in_order_and_survive_reopening() {
         let s = chiso_core::register::budget::summary(&back, 2026);
         assert_eq!(s.public_investment, chiso_core::register::Money::million(185_400));
         assert_eq!(s.recurrent, chiso_core::register::Money::million(45_100));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn systems_and_dossiers_round_trip_and_are_audited_by_kind() {
+    use chiso_core::register::security::{counts as dossier_counts, standings};
+    each_backend(|mut b| async move {
+        let reg = demo_registers();
+        assert!(reg.systems.len() >= 30 && reg.dossiers.len() >= 30, "{} {}", reg.systems.len(), reg.dossiers.len());
+        let part = chiso_core::register::Registers {
+            systems: reg.systems.clone(),
+            dossiers: reg.dossiers.clone(),
+            ..Default::default()
+        };
+        let n = (part.systems.len() + part.dossiers.len()) as u64;
+        assert_eq!(save_registers(b.store(), &part, MetadataMode::Replace).await, counts(n, 0, 0, 0));
+        b.reopen().await;
+        let back = b.store().load_registers().await.unwrap();
+        assert_eq!(back, part);
+        let as_of = d(2026, 11, 23);
+        assert_eq!(dossier_counts(&standings(&back, as_of)), dossier_counts(&standings(&reg, as_of)));
+        let audited = changes(b.store(), register_filter()).await;
+        let (s0, d0) = (part.systems[0].code.as_str(), part.dossiers[0].code.as_str());
+        assert!(audited.iter().any(|c| c.2 == register_subject("system", s0)), "{s0}");
+        assert!(audited.iter().any(|c| c.2 == register_subject("dossier", d0)), "{d0}");
+        // A dossier's new step is one update.
+        let mut changed = part.clone();
+        changed.dossiers[0].note = Some("Đã bổ sung hồ sơ".into());
+        assert_eq!(save_registers(b.store(), &changed, MetadataMode::Merge).await, counts(0, 1, n - 1, 0));
+        assert_eq!(b.store().load_registers().await.unwrap().dossiers[0], changed.dossiers[0]);
     })
     .await;
 }

@@ -26,6 +26,7 @@ use std::sync::Arc;
 mod analytics;
 mod completeness;
 mod demo;
+mod dossiers;
 mod files;
 mod projects;
 mod report;
@@ -61,6 +62,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             projects::projects(&store, lang, year, by, unit, appendix, &opts).await
         }
         Command::Tasks { status, unit, opts } => tasks::tasks(&store, lang, status, unit, &opts).await,
+        Command::Dossiers { status, unit, by, opts } => dossiers::dossiers(&store, lang, status, unit, by, &opts).await,
         Command::Report(args) => report::report(&store, &args).await,
         Command::Template { what } => match what {
             TemplateWhat::List { format } => report::template_list(&store, lang, format).await,

@@ -1,6 +1,7 @@
 //! The registers that reports draw on besides the periodic figures: the
-//! projects-and-budgets register ([`budget`]) and the plan's task assignments
-//! ([`task`]).
+//! projects-and-budgets register ([`budget`]), the plan's task assignments
+//! ([`task`]) and the information systems with their security-level dossiers
+//! ([`security`]).
 //!
 //! `Registers` is what a file or the store holds (plain lists, serde forms
 //! with `deny_unknown_fields`, like [`Metadata`](crate::metadata::Metadata)):
@@ -11,6 +12,8 @@
 //! recurrent_tasks: [{ code: TX_01, unit: SO_KHCN, year: 2026, amount: 1770, ... }]
 //! tasks: [{ code: NV_01, name: ..., year: 2026, lead: [SO_KHCN], due: Tháng 09/2026 }]
 //! progress_reports: [{ task: NV_01, date: 2026-06-30, by: SO_KHCN, percent: 60 }]
+//! systems: [{ code: HT_QLVB, name: ..., owner: VP_UBND, level: 3 }]
+//! dossiers: [{ code: HS_QLVB, system: HT_QLVB, submitted: 2026-03-02, history: [...] }]
 //! ```
 //!
 //! [`Registers::validate`] checks it against a [`Model`] and lists every
@@ -22,11 +25,16 @@
 //! ([`Appendix::check_totals`]).
 
 pub mod budget;
+pub mod security;
 pub mod task;
 
 pub use budget::{
     Allocation, BudgetKind, BudgetLine, Decision, Disbursement, Funding, InvestmentProject, Money, MoneyError,
     ProjectStatus, RecurrentTask, Source, StateBudget, YearSpan,
+};
+pub use security::{
+    ApprovalAuthority, Dossier, DossierCounts, DossierStanding, DossierState, DossierStatus, DossierStep,
+    InformationSystem,
 };
 pub use task::{ProgressReport, Standing, Task, TaskCounts, TaskState, TaskStatus};
 
@@ -47,6 +55,12 @@ pub struct Registers {
     pub recurrent_tasks: Vec<RecurrentTask>,
     pub tasks: Vec<Task>,
     pub progress_reports: Vec<ProgressReport>,
+    /// The information systems and their security levels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub systems: Vec<InformationSystem>,
+    /// Their security-level dossiers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dossiers: Vec<Dossier>,
 }
 
 impl Registers {
@@ -55,6 +69,7 @@ impl Registers {
         let mut errs = Vec::new();
         budget::check(self, model, &mut errs);
         task::check(self, model, &mut errs);
+        security::check(self, model, &mut errs);
         if errs.is_empty() { Ok(()) } else { Err(RegisterErrors(errs)) }
     }
 }
@@ -248,40 +263,13 @@ pub(crate) struct Item {
     pub cells: Vec<Cell>,
 }
 
-pub(crate) fn roman(n: usize) -> String {
-    const R: [(usize, &str); 13] = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let mut n = n;
-    let mut out = String::new();
-    for (v, s) in R {
-        while n >= v {
-            out.push_str(s);
-            n -= v;
-        }
-    }
-    out
-}
-
 /// Numbers a group at `depth` of `levels` nested groupings: with two levels
 /// A, B... then I, II...; with one level I, II...
 fn group_number(depth: usize, levels: usize, n: usize) -> String {
     if levels >= 2 && depth == 0 {
         char::from(b'A' + ((n - 1) % 26) as u8).to_string()
     } else if depth + 1 == levels || levels == 1 {
-        roman(n)
+        crate::number::roman(n)
     } else {
         n.to_string()
     }
@@ -375,7 +363,7 @@ mod tests {
 
     #[test]
     fn roman_numerals() {
-        let got: Vec<String> = [1, 2, 3, 4, 5, 6, 7, 9, 14, 40].into_iter().map(roman).collect();
+        let got: Vec<String> = [1, 2, 3, 4, 5, 6, 7, 9, 14, 40].into_iter().map(crate::number::roman).collect();
         assert_eq!(got, ["I", "II", "III", "IV", "V", "VI", "VII", "IX", "XIV", "XL"]);
         assert_eq!(group_number(0, 2, 2), "B");
         assert_eq!(group_number(1, 2, 3), "III");

@@ -96,6 +96,10 @@ pub fn scoped(model: &Model, scope: &Scope, mut reg: Registers) -> Registers {
     });
     let keep: HashSet<Code> = reg.tasks.iter().map(|t| t.code.clone()).collect();
     reg.progress_reports.retain(|r| keep.contains(&r.task));
+    // Information systems and their security dossiers: the owner's.
+    reg.systems.retain(|s| reads(&s.owner));
+    let systems: HashSet<Code> = reg.systems.iter().map(|s| s.code.clone()).collect();
+    reg.dossiers.retain(|d| systems.contains(&d.system));
     reg
 }
 
