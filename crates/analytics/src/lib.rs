@@ -12,6 +12,7 @@
 
 pub mod engine;
 pub mod grid;
+pub mod index;
 pub mod query;
 pub mod targets;
 

@@ -163,6 +163,25 @@ pub enum Command {
         #[command(flatten)]
         opts: ReadOpts,
     },
+    /// Bộ chỉ số chuyển đổi số: xếp hạng các đơn vị cùng nhóm (sở, ngành; huyện; xã) theo năm —
+    /// hạng, tổng điểm, giá trị 0–1, giá trị từng trụ cột và chỉ số chính, thay đổi hạng so với năm
+    /// trước; tính từ số liệu và điểm chấm trong sổ theo dõi.
+    Index {
+        /// Mã bộ chỉ số (mặc định: bộ chỉ số của năm --pe).
+        #[arg(long)]
+        index: Option<String>,
+        /// Kỳ đánh giá, thường là năm: 2026 (mặc định: năm của bộ chỉ số, hoặc năm nay).
+        #[arg(long)]
+        pe: Option<String>,
+        /// Nhóm đơn vị so sánh: UBND_HUYEN, SO_NGANH, UBND_XA...
+        #[arg(long, default_value = "UBND_HUYEN")]
+        group: String,
+        /// Xếp hạng theo một trụ cột hoặc chỉ số chính thay vì tổng điểm.
+        #[arg(long)]
+        node: Option<String>,
+        #[command(flatten)]
+        opts: ReadOpts,
+    },
     /// Lập báo cáo chính thức từ mẫu báo cáo: DOCX theo Nghị định 30/2020/NĐ-CP,
     /// trang HTML xem trước, bảng tính XLSX các bảng số liệu, hoặc PDF (cần LibreOffice).
     Report(ReportArgs),

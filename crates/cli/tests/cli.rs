@@ -495,3 +495,64 @@ fn registers_export_then_import_changes_nothing() {
     let json = db.ok(&["export", "registers", "--format", "json"]);
     assert!(!json.contains("SO_KHONG_CO"));
 }
+
+#[test]
+fn the_demo_index_ranks_districts_and_departments_with_rank_change() {
+    use chiso_analytics::MemoryEngine;
+    use chiso_analytics::index::score_group;
+    use chiso_core::metadata::Model;
+    use chiso_core::period::Period;
+    use std::sync::Arc;
+    let db = demo();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let generated = chiso_demo::generate(day);
+    let model = Arc::new(Model::new(generated.metadata).unwrap());
+    let engine = MemoryEngine::from_values(model.clone(), &generated.values);
+    let reg = chiso_demo::registers(day);
+    for group in ["UBND_HUYEN", "SO_NGANH"] {
+        let j = db.json(&["index", "--group", group, "--pe", "2026", "--today", "2026-11-23"]);
+        assert_eq!(j["index"], "DTI_2026");
+        assert_eq!(j["previous_index"], "DTI_2025");
+        let units = j["units"].as_array().unwrap();
+        assert!(units.len() >= 10, "{group}: {}", units.len());
+        // Ranks 1..n, best first, consistent with the totals; values in [0, 1].
+        for (i, u) in units.iter().enumerate() {
+            let v = u["value"].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&v), "{u}");
+            assert_eq!(u["rank"].as_u64().unwrap(), i as u64 + 1, "{u}");
+            assert!((u["points"].as_f64().unwrap() / 1000.0 - v).abs() < 1e-4, "{u}");
+            if i > 0 {
+                assert!(units[i - 1]["points"].as_f64().unwrap() >= u["points"].as_f64().unwrap(), "{u}");
+            }
+            // Districts report every figure the index uses, and all are assessed.
+            if group == "UBND_HUYEN" {
+                assert!(u["missing"].as_array().is_none_or(|m| m.is_empty()), "{group}: {u}");
+            }
+        }
+        // Every unit was ranked last year too; someone moved.
+        assert!(units.iter().all(|u| u["previous_rank"].is_u64()));
+        assert!(units.iter().any(|u| u["change"].as_i64().unwrap() != 0));
+        // The table's first unit is the engine's best.
+        let members = model.group_members(group).unwrap();
+        let pe = Period::year(2026).unwrap();
+        let units_ix: Vec<_> = members.iter().copied().filter(|&u| model.tree().unit(u).is_open_on(pe.end())).collect();
+        let ix = reg.index("DTI_2026").unwrap();
+        let prev = reg.index("DTI_2025").unwrap();
+        let want = score_group(&engine, ix, &units_ix, &pe, &reg.assessments, Some((prev, &pe.previous()))).unwrap();
+        let best = &want.rankings.overall[0];
+        let out = db.ok(&["index", "--group", group, "--today", "2026-11-23"]);
+        let first = out.lines().nth(3).unwrap();
+        assert!(first.contains(best.unit.as_str()), "{first}");
+        assert!(first.contains(&vi(best.scale, 4)), "{first}");
+        assert!(out.contains("So với 2025") && (out.contains('▲') || out.contains('▼')), "{out}");
+        assert_eq!(units[0]["unit"], best.unit.as_str());
+        let csv = db.ok(&["index", "--group", group, "--format", "csv", "--today", "2026-11-23"]);
+        assert_eq!(csv.lines().count(), units.len() + 1, "{csv}");
+    }
+    // Ranked by one main index; unknown ones refused.
+    let j = db.json(&["index", "--node", "CHINH_QUYEN", "--today", "2026-11-23"]);
+    assert_eq!(j["units"][0]["rank"], 1);
+    let (code, _, err) = db.run(&["index", "--node", "KHONG_CO", "--today", "2026-11-23"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("KHONG_CO"), "{err}");
+}

@@ -1106,3 +1106,74 @@ fn registers_without_systems_stay_as_they_were() {
     assert_eq!(back, sec);
     assert!(back.tasks.is_empty() && back.dossiers.len() == 13);
 }
+
+const INDICES: &str = r#"
+indices:
+  - code: DTI_2026
+    name: Bộ chỉ số thử
+    year: 2026
+    points: 100
+    nodes:
+      - code: TRU_COT
+        name: Trụ cột
+        points: 100
+        children:
+          - code: CHINH
+            name: Chỉ số chính
+            points: 100
+            children:
+              - { code: DO, name: Đo, points: 60, scoring: { indicator: TL_DUNG_HAN, target: 100 } }
+              - { code: CHAM, name: Chấm, points: 40, scoring: assessed }
+assessments:
+  - { index: DTI_2026, period: 2026, unit: SO_CT, component: CHAM, score: 0.75, evidence: Biên bản, by: SO_TTTT }
+  - { index: DTI_2026, period: 2026, unit: SO_TP, component: CHAM, score: 1 }
+"#;
+
+#[test]
+fn indices_and_assessments_are_checked_with_their_places() {
+    use chiso_core::index::{UnitInputs, score};
+    use chiso_core::period::Period;
+    use chiso_core::register::add_assessments;
+    let reg: Registers = serde_yaml_ng::from_str(INDICES).unwrap_or_else(|e| panic!("{e}"));
+    reg.validate(&model()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(reg.index_of_year(2026).unwrap().code.as_str(), "DTI_2026");
+    // The assessments feed the scorer: 0,6 × 60 + 0,75 × 40 = 66 points.
+    let pe = Period::year(2026).unwrap();
+    let mut inputs = BTreeMap::from([
+        (Code::new("SO_CT").unwrap(), UnitInputs::default().indicator("TL_DUNG_HAN", 60.0)),
+        (Code::new("SO_TP").unwrap(), UnitInputs::default()),
+    ]);
+    add_assessments(&mut inputs, &reg.assessments, &reg.indices[0].code, &pe);
+    let s = score(&reg.indices[0], &inputs).unwrap();
+    assert!((s[0].total.points - 66.0).abs() < 1e-9, "{:?}", s[0]);
+    assert!((s[1].total.points - 40.0).abs() < 1e-9, "{:?}", s[1]);
+    // Round trip, and the empty lists stay out of files.
+    let text = serde_yaml_ng::to_string(&reg).unwrap();
+    assert_eq!(serde_yaml_ng::from_str::<Registers>(&text).unwrap(), reg);
+    assert!(!serde_yaml_ng::to_string(&Registers::default()).unwrap().contains("indices"));
+    // Bad references and scores, each with its place.
+    let bad = INDICES
+        .replace("unit: SO_CT, component: CHAM, score: 0.75", "unit: SO_KHONG, component: DO, score: 1.5")
+        .replace(
+            "index: DTI_2026, period: 2026, unit: SO_TP, component: CHAM",
+            "index: DTI_2099, period: 2026, unit: SO_TP, component: CHAM",
+        );
+    let reg: Registers = serde_yaml_ng::from_str(&bad).unwrap();
+    let errs = reg.validate(&model()).unwrap_err().0;
+    let places: Vec<&str> = errs.iter().map(|e| e.place.as_str()).collect();
+    assert_eq!(
+        places,
+        [
+            "assessments[DTI_2026|2026|SO_KHONG|DO].component",
+            "assessments[DTI_2026|2026|SO_KHONG|DO].unit",
+            "assessments[DTI_2026|2026|SO_KHONG|DO].score",
+            "assessments[DTI_2099|2026|SO_TP|CHAM].index",
+        ],
+        "{errs:?}"
+    );
+    // A bad index definition is named under indices[...].
+    let broken = INDICES.replace("points: 60,", "points: 70,");
+    let reg: Registers = serde_yaml_ng::from_str(&broken).unwrap();
+    let errs = reg.validate(&model()).unwrap_err().0;
+    assert!(errs.iter().all(|e| e.place.starts_with("indices[DTI_2026]")), "{errs:?}");
+}

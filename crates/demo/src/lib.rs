@@ -43,6 +43,7 @@
 
 mod catalog;
 mod data;
+mod index;
 mod names;
 mod narrative;
 mod org;
@@ -60,6 +61,7 @@ use serde::Serialize;
 pub const PROVINCE: &str = org::ROOT;
 /// The coordinating office.
 pub const COORDINATOR: &str = org::COORDINATOR;
+pub use index::{INDEX_GROUPS, demo_index};
 /// The weekly and the monthly report form.
 pub const WEEKLY_FORM: &str = catalog::WEEKLY;
 pub const MONTHLY_FORM: &str = catalog::MONTHLY;
@@ -108,7 +110,9 @@ fn metadata_for(org: &org::Org, today: NaiveDate) -> Metadata {
 /// investment projects around `today`'s year, 22 recurrent-budget tasks of the
 /// year, the province's state budget) and the 26 tasks assigned by the current
 /// plan with their progress reports (see `registers.rs` for the story), and
-/// 44 information systems with their security-level dossiers (`security.rs`).
+/// 44 information systems with their security-level dossiers (`security.rs`),
+/// and the digital-transformation index of the previous and the current year
+/// with the assessors' scores of the departments and districts (`index.rs`).
 pub fn registers(today: NaiveDate) -> chiso_core::register::Registers {
     registers::build(today)
 }

@@ -176,6 +176,7 @@ const TASKS: &[Tk] = &[
 pub(crate) fn build(today: NaiveDate) -> Registers {
     let y = today.year();
     let (systems, dossiers) = crate::security::build(today);
+    let (indices, assessments) = crate::index::build(&crate::org::build(), today);
     Registers {
         state_budget: vec![
             StateBudget {
@@ -195,6 +196,8 @@ pub(crate) fn build(today: NaiveDate) -> Registers {
         progress_reports: TASKS.iter().flat_map(|t| reports(t, y, today)).collect(),
         systems,
         dossiers,
+        indices,
+        assessments,
     }
 }
 

@@ -366,7 +366,7 @@ pub(crate) fn probe_json<R: Read>(reader: R, file: &str) -> Result<crate::FileKi
                         crate::FileKind::Metadata(crate::MetadataFormat::Json)
                     }
                     "state_budget" | "projects" | "recurrent_tasks" | "tasks" | "progress_reports" | "systems"
-                    | "dossiers" => crate::FileKind::Registers(crate::RegisterFormat::Json),
+                    | "dossiers" | "indices" | "assessments" => crate::FileKind::Registers(crate::RegisterFormat::Json),
                     _ => {
                         map.next_value::<IgnoredAny>()?;
                         continue;

@@ -70,7 +70,8 @@ pub enum FileKind {
 /// Tells metadata, registers and data values apart: by extension, and by
 /// the top-level keys for `.json` (`dataValues`, `dataSet`, `period`,
 /// `orgUnit`... mean data values; `projects`, `recurrent_tasks`, `tasks`,
-/// `progress_reports`, `state_budget`, `systems`, `dossiers` registers; anything else is metadata)
+/// `progress_reports`, `state_budget`, `systems`, `dossiers`, `indices`, `assessments` registers;
+/// anything else is metadata)
 /// and `.yaml` (register keys, else metadata); a workbook whose first sheets
 /// have a "Tên dự án" header is the projects appendix, any other one wide
 /// data values. Reads no further than needed.

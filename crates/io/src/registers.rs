@@ -7,7 +7,7 @@
 //!
 //! A register file is told from a metadata file by its top-level keys
 //! (`state_budget`, `projects`, `recurrent_tasks`, `tasks`,
-//! `progress_reports`, `systems`, `dossiers`). An import checks the registers against the stored
+//! `progress_reports`, `systems`, `dossiers`, `indices`, `assessments`). An import checks the registers against the stored
 //! model (in `Merge` mode, the stored registers with the file merged in) and
 //! saves them in one transaction, all or nothing.
 
@@ -22,8 +22,17 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
 /// The top-level keys of a register file.
-pub const REGISTER_KEYS: [&str; 7] =
-    ["state_budget", "projects", "recurrent_tasks", "tasks", "progress_reports", "systems", "dossiers"];
+pub const REGISTER_KEYS: [&str; 9] = [
+    "state_budget",
+    "projects",
+    "recurrent_tasks",
+    "tasks",
+    "progress_reports",
+    "systems",
+    "dossiers",
+    "indices",
+    "assessments",
+];
 
 /// How a register file is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -154,6 +163,8 @@ pub fn merge_registers(mut base: Registers, part: Registers) -> Registers {
     merge(&mut base.progress_reports, part.progress_reports, |r| (r.task.clone(), r.date, r.by.clone()));
     merge(&mut base.systems, part.systems, |s| s.code.clone());
     merge(&mut base.dossiers, part.dossiers, |d| d.code.clone());
+    merge(&mut base.indices, part.indices, |i| i.code.clone());
+    merge(&mut base.assessments, part.assessments, |a| a.key());
     base
 }
 

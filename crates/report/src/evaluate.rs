@@ -22,6 +22,7 @@
 //! | `budget()`, `budget(2027)`, `budget("NEXT_YEAR")` | the year's money from the registers, in millions: `year, public_investment, recurrent, total, state_budget, share, projects, recurrent_items, sentence` |
 //! | `budget_summary()` | the core's sentence: "Tổng kinh phí: 230,5 tỷ đồng. Trong đó: vốn đầu tư công 185,4 tỷ đồng; ..." |
 //! | `task_counts()` | the counts of the year's tasks on the day targets are judged: "Giao 26 nhiệm vụ: đã hoàn thành 7 (đúng hạn 6), ..." |
+//! | `dossier_summary()` | the security-level dossiers on the same day (the earlier of today and the period's end), the core's sentence: "23 đơn vị, 42 bộ hồ sơ: 28 đã phê duyệt, 10 chờ phê duyệt, 4 cần bổ sung" |
 //! | `document_number`, `document_date` | "05/BC-SKHCN" or "      /BC-SKHCN"; "ngày 05 tháng 02 năm 2024" or "ngày      tháng      năm 2026" |
 //! | `x \| num`, `x \| num(2)` | "1.205.780" (integers; otherwise at most 2 decimals), "92,12"; none gives "—" |
 //! | `x \| pct`, `x \| pct(1)` | "92,12%" |
@@ -90,7 +91,8 @@ pub struct ReportInput<'a> {
     pub date: Option<NaiveDate>,
     /// The registers (projects, budgets, task assignments) that the tables
     /// `projects`, `recurrent`, `budget`, `assignments`, the lists of tasks
-    /// and the functions `budget`, `budget_summary`, `task_counts` draw on;
+    /// and the functions `budget`, `budget_summary`, `task_counts` draw on
+    /// (and the dossiers: `dossier_summary`, list `returned_dossiers`, table `dossiers`);
     /// None: a template that needs them is an error naming its place.
     pub registers: Option<&'a Registers>,
 }
@@ -368,6 +370,13 @@ impl Server<'_> {
         let st: Vec<_> =
             register::task::statuses(reg, self.as_of).into_iter().filter(|s| s.task.year == year).collect();
         Ok(register::task::counts(&st))
+    }
+
+    /// The core's sentence of the dossiers on the day tasks are judged at.
+    fn dossier_summary(&self) -> Result<String, String> {
+        let reg = self.registers()?;
+        let st = dossier_standings(reg, self.engine.model(), self.unit, self.as_of);
+        Ok(register::security::counts(&st).sentence())
     }
 
     fn name_of(&self, code: &str) -> Result<String, String> {
@@ -740,6 +749,10 @@ fn environment<'e>(bridge: Bridge, template: &Template, input: &ReportInput, fac
         let y = year_arg(year.as_ref(), report_year).map_err(|m| fail(format!("{call}: {m}")))?;
         b.ask(move |s| s.task_counts(y).map(|c| c.sentence()))?.map_err(|m| fail(format!("{call}: {m}")))
     });
+    let b = bridge.clone();
+    env.add_function("dossier_summary", move || -> Result<String, minijinja::Error> {
+        b.ask(move |s| s.dossier_summary())?.map_err(|m| fail(format!("dossier_summary(): {m}")))
+    });
     let b = bridge;
     env.add_function("name_of", move |code: String| -> Result<String, minijinja::Error> {
         let call = quote_call("name_of", &[Some(&code)], &[]);
@@ -1060,6 +1073,19 @@ impl Builder<'_, '_> {
                 };
                 chosen.into_iter().map(|s| self.task_line(s)).collect()
             }
+            ListName::ReturnedDossiers => {
+                let reg = self.registers(place)?;
+                dossier_standings(reg, self.model, self.input.unit, self.facts.targets_as_of)
+                    .iter()
+                    .filter(|s| s.state == register::DossierState::Returned)
+                    .map(|s| {
+                        let system = s.system.map_or_else(|| s.dossier.system.to_string(), |x| x.name.clone());
+                        let unit = s.unit().map_or_else(|| "—".to_string(), |u| self.model.party_name(u.as_str()));
+                        let missing = s.missing.map(|m| m.trim().trim_end_matches('.')).unwrap_or("chưa ghi nội dung");
+                        format!("{system} — {unit} — {missing}")
+                    })
+                    .collect()
+            }
         };
         if items.is_empty() {
             let default = match spec.name {
@@ -1070,6 +1096,7 @@ impl Builder<'_, '_> {
                 ListName::TargetsNotMet => "Không có chỉ tiêu chưa đạt.",
                 ListName::OverdueTasks => "Không có nhiệm vụ quá hạn.",
                 ListName::TasksAtRisk => "Không có nhiệm vụ có nguy cơ không hoàn thành đúng hạn.",
+                ListName::ReturnedDossiers => "Không có hồ sơ đề xuất cấp độ phải bổ sung.",
             };
             let text = match &spec.empty {
                 Some(src) => self.line(&format!("{place}.empty"), src)?,
@@ -1126,6 +1153,7 @@ impl Builder<'_, '_> {
             TableKind::Analytics => with_no_note(self.analytics_table(place, spec)?),
             TableKind::Targets => with_no_note(self.targets_table(place, spec)?),
             TableKind::Completeness => with_no_note(self.completeness_table(place, spec)?),
+            TableKind::Dossiers => with_no_note(self.dossiers_table(place)?),
             TableKind::Projects | TableKind::Recurrent | TableKind::Budget | TableKind::Assignments => {
                 register_table(&self.register_appendix(place, spec)?)
             }
@@ -1375,6 +1403,45 @@ impl Builder<'_, '_> {
         Ok((columns, rows))
     }
 
+    /// The dossiers by owner unit and status, with a total row.
+    fn dossiers_table(&self, place: &str) -> Result<(Vec<Column>, Vec<Row>), ReportError> {
+        let reg = self.registers(place)?;
+        let st = dossier_standings(reg, self.model, self.input.unit, self.facts.targets_as_of);
+        let num = |title: &str| Column { title: title.into(), width: 12, kind: ColumnKind::Number { decimals: 0 } };
+        let columns = vec![
+            Column { title: "STT".into(), width: 6, kind: ColumnKind::Centered },
+            Column { title: "Đơn vị".into(), width: 34, kind: ColumnKind::Text },
+            num("Số bộ hồ sơ"),
+            num("Đã phê duyệt"),
+            num("Chờ phê duyệt"),
+            num("Cần bổ sung"),
+        ];
+        let count = |x: usize| Cell::Number(x as f64);
+        let cells = |stt: String, name: String, c: &register::security::DossierCounts| {
+            vec![
+                Cell::Text(stt),
+                Cell::Text(name),
+                count(c.dossiers),
+                count(c.approved),
+                count(c.pending),
+                count(c.returned),
+            ]
+        };
+        let mut rows: Vec<Row> = register::security::counts_by_unit(&st)
+            .iter()
+            .enumerate()
+            .map(|(i, (u, c))| {
+                let name = u.as_ref().map_or_else(|| "—".to_string(), |u| self.model.party_name(u.as_str()));
+                Row { kind: RowKind::Item, cells: cells((i + 1).to_string(), name, c) }
+            })
+            .collect();
+        rows.push(Row {
+            kind: RowKind::Total,
+            cells: cells(String::new(), "Tổng cộng".into(), &register::security::counts(&st)),
+        });
+        Ok((columns, rows))
+    }
+
     fn completeness_table(&self, place: &str, spec: &TableSpec) -> Result<(Vec<Column>, Vec<Row>), ReportError> {
         let form = self.form_of(place, &spec.form)?;
         let c = form_completeness(self.input, &form).map_err(|m| at(place, m))?;
@@ -1414,6 +1481,24 @@ impl Builder<'_, '_> {
         rows.push(Row { kind: RowKind::Total, cells: cells(String::new(), "Tổng cộng".into(), &c.total()) });
         Ok((columns, rows))
     }
+}
+
+/// The standings of the dossiers on `as_of` whose system's owner is `unit`
+/// or below it (all of them for a report on a root unit).
+fn dossier_standings<'r>(
+    reg: &'r Registers,
+    model: &Model,
+    unit: UnitIx,
+    as_of: NaiveDate,
+) -> Vec<register::security::DossierStanding<'r>> {
+    let tree = model.tree();
+    let all = register::security::standings(reg, as_of);
+    if tree.roots().contains(&unit) {
+        return all;
+    }
+    all.into_iter()
+        .filter(|s| s.unit().and_then(|u| tree.index(u.as_str())).is_some_and(|u| tree.is_descendant_or_self(u, unit)))
+        .collect()
 }
 
 fn with_no_note((columns, rows): (Vec<Column>, Vec<Row>)) -> (Vec<Column>, Vec<Row>, Option<String>) {

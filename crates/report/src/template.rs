@@ -18,8 +18,8 @@
 //!       - table: { kind: analytics, dx: "HS_TIEP_NHAN;TL_DUNG_HAN", pe: "LAST_MONTH;THIS_MONTH", ou: CHILDREN, across: pe }
 //!       - narratives: { section: KHO_KHAN }
 //!       - table: { kind: projects, shape: results, year: "LAST_YEAR;THIS_YEAR", layout: by_unit }  # registers
-//!       - table: { kind: recurrent, layout: by_unit }   # also: budget, assignments (include: all|targets|tasks)
-//!       - list: { name: overdue_tasks }                 # also: tasks_at_risk
+//!       - table: { kind: recurrent, layout: by_unit }   # also: budget, assignments (include: all|targets|tasks), dossiers
+//!       - list: { name: overdue_tasks }                 # also: tasks_at_risk, returned_dossiers
 //!     sections: [ ... ]
 //! closing: [ { text: "Trên đây là báo cáo ... /." } ]
 //! recipients: ["UBND tỉnh", "Lưu: VT"]
@@ -206,12 +206,15 @@ pub enum ListName {
     /// The register's tasks of the report's year at risk of not completing
     /// on time (reported at risk, or too slow a pace), earliest deadline first.
     TasksAtRisk,
+    /// The security-level dossiers returned for more information, as of the
+    /// report's period end (or today): "system — owner unit — what is missing".
+    ReturnedDossiers,
 }
 
 impl ListName {
     /// Whether the list is drawn from the registers (projects, budgets, tasks).
     pub fn needs_registers(self) -> bool {
-        matches!(self, ListName::OverdueTasks | ListName::TasksAtRisk)
+        matches!(self, ListName::OverdueTasks | ListName::TasksAtRisk | ListName::ReturnedDossiers)
     }
 }
 
@@ -249,6 +252,9 @@ pub enum TableKind {
     /// The assignment table (Phụ lục VII): the plan's targets and/or the
     /// register's tasks with lead and co-operating units and evaluation time.
     Assignments,
+    /// The security-level dossiers by owner unit and status (approved,
+    /// pending, returned) as of the report's period end, with a total row.
+    Dossiers,
 }
 
 impl TableKind {
@@ -262,11 +268,19 @@ impl TableKind {
             TableKind::Recurrent => "recurrent",
             TableKind::Budget => "budget",
             TableKind::Assignments => "assignments",
+            TableKind::Dossiers => "dossiers",
         }
     }
     /// Whether the table is drawn from the registers (projects, budgets, tasks).
     pub fn needs_registers(self) -> bool {
-        matches!(self, TableKind::Projects | TableKind::Recurrent | TableKind::Budget | TableKind::Assignments)
+        matches!(
+            self,
+            TableKind::Projects
+                | TableKind::Recurrent
+                | TableKind::Budget
+                | TableKind::Assignments
+                | TableKind::Dossiers
+        )
     }
 }
 
@@ -597,7 +611,7 @@ impl Template {
                         }
                         _ => {}
                     },
-                    TableKind::Projects | TableKind::Recurrent | TableKind::Budget => {}
+                    TableKind::Projects | TableKind::Recurrent | TableKind::Budget | TableKind::Dossiers => {}
                 },
                 BlockTemplate::Text(_) => {}
             }
@@ -730,7 +744,7 @@ fn check_table(place: &str, t: &TableSpec, errs: &mut Vec<TemplateError>) {
     if t.kind != TableKind::Completeness {
         not_here("form", t.form.is_some());
     }
-    if !t.kind.needs_registers() {
+    if !t.kind.needs_registers() || t.kind == TableKind::Dossiers {
         not_here("year", t.year.is_some());
     }
     if !money {

@@ -45,8 +45,18 @@ fn input(period: &str) -> ReportInput<'static> {
     i
 }
 
+/// The demo's registers (projects, budgets, tasks, systems and dossiers) of `today`.
+fn demo_registers() -> &'static chiso_core::register::Registers {
+    static R: OnceLock<chiso_core::register::Registers> = OnceLock::new();
+    R.get_or_init(|| chiso_demo::registers(today()))
+}
+
+/// A built-in evaluated with the demo's registers (the monthly report's
+/// security section draws on the dossiers).
 fn run(name: &str, period: &str) -> Document {
-    evaluate(&builtin::get(name).unwrap(), &input(period)).unwrap_or_else(|e| panic!("{e}"))
+    let mut i = input(period);
+    i.registers = Some(demo_registers());
+    evaluate(&builtin::get(name).unwrap(), &i).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn text(b: &Block) -> String {
@@ -724,5 +734,88 @@ mod plan_appendices {
         assert_eq!(values.get_value((first, col)).cloned(), Some(Data::Float(185_400.0)));
         let f = formulas.get_value((first, col)).cloned().unwrap_or_default();
         assert!(f.contains(','), "the total skips the group rows: {f}");
+    }
+}
+
+// ----- the security-level dossiers in the monthly report ---------------------------------
+
+mod dossiers {
+    use super::*;
+    use chiso_core::register::DossierState;
+    use chiso_core::register::security::{counts, counts_by_unit, standings};
+    use chiso_report::document::{Cell, RowKind, Table};
+
+    fn tables(doc: &Document) -> Vec<&Table> {
+        doc.body
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_monthly_security_section_says_the_cores_sentence_on_the_periods_end() {
+        let doc = run("monthly", "202610");
+        // The report on October, made on 23/11/2026, counts the dossiers as of 31/10/2026.
+        let end = d(2026, 10, 31);
+        let st = standings(demo_registers(), end);
+        let c = counts(&st);
+        let sentence = c.sentence();
+        let p = paragraph_with(&doc, "hồ sơ đề xuất cấp độ an toàn thông tin");
+        assert!(p.contains(&format!("tính đến ngày 31/10/2026: {sentence}.")), "{p}\nwant: {sentence}");
+        // The day matters: on 23/11/2026 the register says something else.
+        let later = counts(&standings(demo_registers(), today()));
+        assert_ne!(later, c, "the demo's dossiers move between 31/10 and 23/11");
+        assert!(!p.contains(&later.sentence()), "{p}");
+        assert_eq!(c.dossiers, c.approved + c.pending + c.returned);
+
+        // The returned ones, each "system — unit — what is missing".
+        let returned: Vec<_> = st.iter().filter(|s| s.state == DossierState::Returned).collect();
+        assert_eq!(returned.len(), c.returned);
+        assert!(!returned.is_empty(), "the demo has dossiers to complete on 31/10/2026");
+        let items: Vec<String> = under(&doc, "Phát triển hạ tầng số, bảo đảm an toàn thông tin mạng")
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::List { items } => Some(items.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        assert_eq!(items.len(), returned.len(), "{items:?}");
+        for (item, s) in items.iter().zip(&returned) {
+            let name = &s.system.unwrap().name;
+            let missing = s.missing.unwrap().trim_end_matches('.');
+            assert!(item.starts_with(&format!("{name} — ")) && item.ends_with(&format!(" — {missing}")), "{item}");
+        }
+    }
+
+    #[test]
+    fn the_dossier_table_counts_by_unit_and_its_total_adds_up() {
+        let doc = run("monthly", "202610");
+        let t = tables(&doc)
+            .into_iter()
+            .find(|t| t.caption.as_deref().is_some_and(|c| c.starts_with("Hồ sơ đề xuất cấp độ")))
+            .expect("the dossier table");
+        assert!(t.wrong_totals().is_empty(), "{:?}", t.wrong_totals());
+        let st = standings(demo_registers(), d(2026, 10, 31));
+        let by_unit = counts_by_unit(&st);
+        let items: Vec<_> = t.rows.iter().filter(|r| r.kind == RowKind::Item).collect();
+        assert_eq!(items.len(), by_unit.len());
+        let total = t.rows.last().unwrap();
+        assert_eq!(total.kind, RowKind::Total);
+        let c = counts(&st);
+        let nums: Vec<f64> = total.cells.iter().filter_map(Cell::number).collect();
+        assert_eq!(nums, [c.dossiers, c.approved, c.pending, c.returned].map(|x| x as f64));
+        // The number of unit rows is the sentence's number of units.
+        assert_eq!(items.len(), c.units);
+        println!("202610: {} — {} unit rows, total {:?}", c.sentence(), items.len(), nums);
+    }
+
+    #[test]
+    fn dossier_functions_need_the_registers() {
+        let e = evaluate(&builtin::get("monthly").unwrap(), &input("202610")).unwrap_err().to_string();
+        assert!(e.contains("dossier_summary(): mẫu cần sổ theo dõi"), "{e}");
     }
 }

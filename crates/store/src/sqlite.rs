@@ -22,9 +22,11 @@
 //!   3): every saved version of a report template, as YAML text.
 //! - `register_object(kind, code, position, body)` (migration 4): the
 //!   registers (projects, recurrent tasks, state budget, tasks, progress
-//!   reports, information systems, security dossiers), each object a JSON
-//!   document like `metadata_object`; kinds `state_budget`, `project`,
-//!   `recurrent_task`, `task`, `progress_report`, `system`, `dossier`.
+//!   reports, information systems, security dossiers, indices and their
+//!   assessments), each object a JSON document like `metadata_object`; kinds
+//!   `state_budget`, `project`, `recurrent_task`, `task`, `progress_report`,
+//!   `system`, `dossier`, `index` (code = the index's code) and `assessment`
+//!   (code = "index|period|unit|component").
 //!
 //! Values are read without joins or `ORDER BY`, a batch of them as one row
 //! of `string_agg` columns (see "Reading values" below); `string_agg` needs
@@ -341,6 +343,8 @@ fn register_documents(r: &Registers) -> Result<Vec<Doc>, StoreError> {
     docs_of(&mut d, "progress_report", &r.progress_reports, |x| format!("{}|{}|{}", x.task, x.date, x.by))?;
     docs_of(&mut d, "system", &r.systems, |x| x.code.to_string())?;
     docs_of(&mut d, "dossier", &r.dossiers, |x| x.code.to_string())?;
+    docs_of(&mut d, "index", &r.indices, |x| x.code.to_string())?;
+    docs_of(&mut d, "assessment", &r.assessments, |x| x.key())?;
     unique_codes(&d, "sổ theo dõi")?;
     Ok(d)
 }
@@ -358,6 +362,8 @@ fn add_register_doc(r: &mut Registers, kind: &str, code: &str, body: &str) -> Re
         "progress_report" => r.progress_reports.push(parse_register_doc(kind, code, body)?),
         "system" => r.systems.push(parse_register_doc(kind, code, body)?),
         "dossier" => r.dossiers.push(parse_register_doc(kind, code, body)?),
+        "index" => r.indices.push(parse_register_doc(kind, code, body)?),
+        "assessment" => r.assessments.push(parse_register_doc(kind, code, body)?),
         _ => {
             return Err(corrupt(format!("register_object {kind}[{code}]"), "loại đối tượng không xác định"));
         }

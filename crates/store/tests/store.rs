@@ -1479,7 +1479,9 @@ fn register_objects(r: &chiso_core::register::Registers) -> u64 {
         + r.tasks.len()
         + r.progress_reports.len()
         + r.systems.len()
-        + r.dossiers.len()) as u64
+        + r.dossiers.len()
+        + r.indices.len()
+        + r.assessments.len()) as u64
 }
 
 async fn save_registers(store: &dyn Store, r: &chiso_core::register::Registers, mode: MetadataMode) -> Counts {
@@ -1613,6 +1615,9 @@ async fn registers_changes_are_audited_by_kind_and_code() {
         assert!(created.iter().any(|c| c.2 == register_subject("progress_report", &report_code)), "{report_code}");
         let year = reg.state_budget[0].year.to_string();
         assert!(created.iter().any(|c| c.2 == register_subject("state_budget", &year)));
+        assert!(created.iter().any(|c| c.2 == register_subject("index", "DTI_2026")));
+        let a0 = reg.assessments[0].key();
+        assert!(a0.starts_with("DTI_2025|2025|") && created.iter().any(|c| c.2 == register_subject("assessment", &a0)));
 
         // An unchanged save writes no entry.
         save_registers(store, &reg, MetadataMode::Merge).await;

@@ -39,6 +39,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(pages::accounts::routes())
         .merge(pages::reports::routes())
         .merge(pages::registers::routes())
+        .merge(pages::dossiers::routes())
         .merge(api::routes())
         .route("/static/app.css", get(|| static_file(CSS, include_str!("../static/app.css"))))
         .route("/static/entry.js", get(|| static_file(JS, include_str!("../static/entry.js"))))

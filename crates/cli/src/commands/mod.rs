@@ -28,6 +28,7 @@ mod completeness;
 mod demo;
 mod dossiers;
 mod files;
+mod index;
 mod projects;
 mod report;
 mod serve;
@@ -63,6 +64,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Tasks { status, unit, opts } => tasks::tasks(&store, lang, status, unit, &opts).await,
         Command::Dossiers { status, unit, by, opts } => dossiers::dossiers(&store, lang, status, unit, by, &opts).await,
+        Command::Index { index, pe, group, node, opts } => {
+            index::index(&store, lang, index, pe, group, node, &opts).await
+        }
         Command::Report(args) => report::report(&store, &args).await,
         Command::Template { what } => match what {
             TemplateWhat::List { format } => report::template_list(&store, lang, format).await,

@@ -1,7 +1,8 @@
 //! The registers that reports draw on besides the periodic figures: the
 //! projects-and-budgets register ([`budget`]), the plan's task assignments
 //! ([`task`]) and the information systems with their security-level dossiers
-//! ([`security`]).
+//! ([`security`]), and the digital-transformation indices with their
+//! assessors' scores ([`assess`]).
 //!
 //! `Registers` is what a file or the store holds (plain lists, serde forms
 //! with `deny_unknown_fields`, like [`Metadata`](crate::metadata::Metadata)):
@@ -14,6 +15,8 @@
 //! progress_reports: [{ task: NV_01, date: 2026-06-30, by: SO_KHCN, percent: 60 }]
 //! systems: [{ code: HT_QLVB, name: ..., owner: VP_UBND, level: 3 }]
 //! dossiers: [{ code: HS_QLVB, system: HT_QLVB, submitted: 2026-03-02, history: [...] }]
+//! indices: [{ code: DTI_2026, year: 2026, points: 1000, nodes: [...] }]
+//! assessments: [{ index: DTI_2026, period: 2026, unit: H_AN_PHU, component: NT_CHI_DAO, score: 0.85 }]
 //! ```
 //!
 //! [`Registers::validate`] checks it against a [`Model`] and lists every
@@ -24,10 +27,12 @@
 //! documents; every total row equals the sum of the item rows under it
 //! ([`Appendix::check_totals`]).
 
+pub mod assess;
 pub mod budget;
 pub mod security;
 pub mod task;
 
+pub use assess::{IndexAssessment, add_assessments};
 pub use budget::{
     Allocation, BudgetKind, BudgetLine, Decision, Disbursement, Funding, InvestmentProject, Money, MoneyError,
     ProjectStatus, RecurrentTask, Source, StateBudget, YearSpan,
@@ -61,6 +66,12 @@ pub struct Registers {
     /// Their security-level dossiers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dossiers: Vec<Dossier>,
+    /// The digital-transformation indices, one per year (`DTI_2026`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indices: Vec<crate::index::Index>,
+    /// The assessors' scores of the indices' `assessed` components.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assessments: Vec<IndexAssessment>,
 }
 
 impl Registers {
@@ -70,6 +81,7 @@ impl Registers {
         budget::check(self, model, &mut errs);
         task::check(self, model, &mut errs);
         security::check(self, model, &mut errs);
+        assess::check(self, model, &mut errs);
         if errs.is_empty() { Ok(()) } else { Err(RegisterErrors(errs)) }
     }
 }

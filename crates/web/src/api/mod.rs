@@ -21,6 +21,7 @@ pub mod admin;
 pub mod analytics;
 pub mod boards;
 pub mod documents;
+pub mod dossiers;
 pub mod dvs;
 pub mod me;
 pub mod registers;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .merge(reports::routes())
         .merge(boards::routes())
         .merge(documents::routes())
+        .merge(dossiers::routes())
         .merge(registers::routes())
         .route("/api/openapi.json", get(openapi_json))
 }
@@ -50,6 +52,7 @@ fn parts() -> Vec<OpenApi> {
         reports::openapi(),
         boards::openapi(),
         documents::openapi(),
+        dossiers::openapi(),
         registers::openapi(),
     ]
 }

@@ -13,6 +13,7 @@ pub mod account;
 pub mod accounts;
 pub mod audit;
 pub mod dashboard;
+pub mod dossiers;
 pub mod entry;
 pub mod home;
 pub mod registers;
@@ -52,6 +53,7 @@ impl Chrome {
             items.push(("/dashboard", pick("Bảng điều hành", "Dashboard")));
             items.push(("/reports", pick("Báo cáo", "Reports")));
             items.push(("/projects", pick("Dự án, kinh phí", "Projects and budgets")));
+            items.push(("/dossiers", pick("An toàn thông tin", "Information security")));
         }
         items.push(("/tasks", pick("Nhiệm vụ", "Tasks")));
         if role == Role::Leader {

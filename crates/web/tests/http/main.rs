@@ -19,6 +19,7 @@ mod admin;
 mod api;
 mod boards;
 mod documents;
+mod dossiers;
 mod entry;
 mod registers;
 mod review;

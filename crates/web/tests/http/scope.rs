@@ -301,3 +301,22 @@ async fn every_role_reaches_only_its_registers() {
     let app = TestApp::new().await;
     check_table(&app, REGISTER_ROUTES).await;
 }
+
+/// Information systems and security dossiers (issue 5): everyone reads
+/// (reporters their units' part); a unit outside the reporter's scope is refused.
+pub const DOSSIER_ROUTES: &[Row] = &[
+    ("GET", "/dossiers", None, REGISTER_PAGE),
+    ("GET", "/dossiers?status=returned&level=3", None, REGISTER_PAGE),
+    ("GET", "/dossiers?unit=SO_KHCN", None, [200, 200, 200, 200, 403, 403, 303]),
+    ("GET", "/dossiers?unit=H_AN_PHU", None, [200, 200, 200, 403, 200, 403, 303]),
+    ("GET", "/api/dossiers", None, REGISTER_API),
+    ("GET", "/api/dossiers?unit=SO_KHCN", None, [200, 200, 200, 200, 403, 403, 401]),
+    ("GET", "/api/systems", None, REGISTER_API),
+    ("GET", "/api/systems?unit=H_AN_PHU&level=2", None, [200, 200, 200, 403, 200, 403, 401]),
+];
+
+#[tokio::test]
+async fn every_role_reaches_only_its_dossiers() {
+    let app = TestApp::new().await;
+    check_table(&app, DOSSIER_ROUTES).await;
+}
