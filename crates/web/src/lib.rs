@@ -40,6 +40,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(pages::reports::routes())
         .merge(pages::registers::routes())
         .merge(pages::dossiers::routes())
+        .merge(pages::dti::routes())
         .merge(api::routes())
         .route("/static/app.css", get(|| static_file(CSS, include_str!("../static/app.css"))))
         .route("/static/entry.js", get(|| static_file(JS, include_str!("../static/entry.js"))))

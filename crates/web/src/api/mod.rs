@@ -22,6 +22,7 @@ pub mod analytics;
 pub mod boards;
 pub mod documents;
 pub mod dossiers;
+pub mod dti;
 pub mod dvs;
 pub mod me;
 pub mod registers;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .merge(boards::routes())
         .merge(documents::routes())
         .merge(dossiers::routes())
+        .merge(dti::routes())
         .merge(registers::routes())
         .route("/api/openapi.json", get(openapi_json))
 }
@@ -53,6 +55,7 @@ fn parts() -> Vec<OpenApi> {
         boards::openapi(),
         documents::openapi(),
         dossiers::openapi(),
+        dti::openapi(),
         registers::openapi(),
     ]
 }

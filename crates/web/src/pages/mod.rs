@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod audit;
 pub mod dashboard;
 pub mod dossiers;
+pub mod dti;
 pub mod entry;
 pub mod home;
 pub mod registers;
@@ -54,6 +55,7 @@ impl Chrome {
             items.push(("/reports", pick("Báo cáo", "Reports")));
             items.push(("/projects", pick("Dự án, kinh phí", "Projects and budgets")));
             items.push(("/dossiers", pick("An toàn thông tin", "Information security")));
+            items.push(("/dti", pick("Chỉ số CĐS", "DTI")));
         }
         items.push(("/tasks", pick("Nhiệm vụ", "Tasks")));
         if role == Role::Leader {

@@ -20,6 +20,7 @@ mod api;
 mod boards;
 mod documents;
 mod dossiers;
+mod dti;
 mod entry;
 mod registers;
 mod review;

@@ -320,3 +320,17 @@ async fn every_role_reaches_only_its_dossiers() {
     let app = TestApp::new().await;
     check_table(&app, DOSSIER_ROUTES).await;
 }
+
+/// The digital-transformation index: province readers only.
+pub const DTI_ROUTES: &[Row] = &[
+    ("GET", "/dti?index=DTI_2026&group=UBND_HUYEN&node=", None, super::dti::DTI_PAGE),
+    ("GET", "/dti/H_AN_PHU?index=DTI_2026", None, super::dti::DTI_PAGE),
+    ("GET", "/api/dti?index=DTI_2026&group=SO_NGANH", None, super::dti::DTI_API),
+    ("GET", "/api/dti/SO_KHCN?index=DTI_2026", None, super::dti::DTI_API),
+];
+
+#[tokio::test]
+async fn dti_routes_by_role() {
+    let app = TestApp::new().await;
+    check_table(&app, DTI_ROUTES).await;
+}
