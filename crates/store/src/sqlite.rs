@@ -259,6 +259,25 @@ struct Doc {
     body: String,
 }
 
+/// (kind, code, old body, new body) of a written or deleted document.
+type DocChange = (String, String, Option<String>, Option<String>);
+
+/// The tables that hold JSON documents by kind and code.
+#[derive(Clone, Copy)]
+enum DocTable {
+    Metadata,
+    Register,
+}
+
+impl DocTable {
+    fn name(self) -> &'static str {
+        match self {
+            DocTable::Metadata => "metadata_object",
+            DocTable::Register => "register_object",
+        }
+    }
+}
+
 fn docs_of<T: Serialize>(
     out: &mut Vec<Doc>,
     kind: &'static str,
@@ -1321,6 +1340,96 @@ async fn period_id(
 }
 
 impl SqliteTx {
+    /// Writes JSON documents by (kind, code) into `table`, keeping each
+    /// kind's list order in `position`: `Merge` creates or replaces the
+    /// documents given and appends new ones after the kept ones, `Replace`
+    /// makes the table exactly `docs`. Returns the counts and every change
+    /// as (kind, code, old body, new body), deletions last, in code order.
+    async fn save_documents(
+        &mut self,
+        table: DocTable,
+        docs: &[Doc],
+        mode: MetadataMode,
+    ) -> Result<(Counts, Vec<DocChange>), StoreError> {
+        let name = table.name();
+        let now = now_text();
+        let mut stored: HashMap<(String, String), (i64, String)> = HashMap::new();
+        let mut next_position: HashMap<String, i64> = HashMap::new();
+        {
+            let sql = format!("SELECT kind, code, position, body FROM {name}");
+            let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *self.tx);
+            while let Some(row) = rows.try_next().await? {
+                let (kind, code, position, body): (String, String, i64, String) =
+                    (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
+                let n = next_position.entry(kind.clone()).or_insert(0);
+                *n = (*n).max(position + 1);
+                stored.insert((kind, code), (position, body));
+            }
+        }
+        let mut counts = Counts::default();
+        let mut changes: Vec<DocChange> = Vec::new();
+        let mut index_in_kind: HashMap<&str, i64> = HashMap::new();
+        let mut kept: HashSet<(&str, &str)> = HashSet::with_capacity(docs.len());
+        let upsert = format!(
+            "INSERT INTO {name} (kind, code, position, body, updated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (kind, code) DO UPDATE SET position = excluded.position, body = excluded.body, \
+             updated_at = excluded.updated_at"
+        );
+        for doc in docs {
+            let i = index_in_kind.entry(doc.kind).or_insert(0);
+            let list_position = *i;
+            *i += 1;
+            kept.insert((doc.kind, doc.code.as_str()));
+            let (position, outcome, old) = match stored.get(&(doc.kind.to_string(), doc.code.clone())) {
+                None => {
+                    // Merge appends new objects after the kept ones.
+                    let position = match mode {
+                        MetadataMode::Replace => list_position,
+                        MetadataMode::Merge => {
+                            let n = next_position.entry(doc.kind.to_string()).or_insert(0);
+                            *n += 1;
+                            *n - 1
+                        }
+                    };
+                    (position, PutOutcome::Imported, None)
+                }
+                Some((old_position, old_body)) => {
+                    let position = match mode {
+                        MetadataMode::Replace => list_position,
+                        MetadataMode::Merge => *old_position,
+                    };
+                    if *old_body == doc.body && *old_position == position {
+                        counts.add(PutOutcome::Unchanged);
+                        continue;
+                    }
+                    (position, PutOutcome::Updated, Some(old_body.clone()))
+                }
+            };
+            sqlx::query(AssertSqlSafe(upsert.clone()))
+                .bind(doc.kind)
+                .bind(&doc.code)
+                .bind(position)
+                .bind(&doc.body)
+                .bind(&now)
+                .execute(&mut *self.tx)
+                .await?;
+            counts.add(outcome);
+            changes.push((doc.kind.to_string(), doc.code.clone(), old, Some(doc.body.clone())));
+        }
+        if mode == MetadataMode::Replace {
+            let mut gone: Vec<&(String, String)> =
+                stored.keys().filter(|(k, c)| !kept.contains(&(k.as_str(), c.as_str()))).collect();
+            gone.sort();
+            let delete = format!("DELETE FROM {name} WHERE kind = $1 AND code = $2");
+            for key in gone {
+                let ((kind, code), (_, body)) = (key, &stored[key]);
+                sqlx::query(AssertSqlSafe(delete.clone())).bind(kind).bind(code).execute(&mut *self.tx).await?;
+                counts.deleted += 1;
+                changes.push((kind.clone(), code.clone(), Some(body.clone()), None));
+            }
+        }
+        Ok((counts, changes))
+    }
     async fn unit_id(&mut self, code: &Code) -> Result<i32, StoreError> {
         code_id(&mut self.tx, &mut self.ids.units, KeyTable::Unit, code.as_str()).await
     }
@@ -1470,79 +1579,7 @@ impl SqliteTx {
 #[async_trait]
 impl StoreTx for SqliteTx {
     async fn save_metadata(&mut self, meta: &Metadata, mode: MetadataMode) -> Result<Counts, StoreError> {
-        let docs = documents(meta)?;
-        let now = now_text();
-        let mut stored: HashMap<(String, String), (i64, String)> = HashMap::new();
-        let mut next_position: HashMap<String, i64> = HashMap::new();
-        {
-            let mut rows = sqlx::query("SELECT kind, code, position, body FROM metadata_object").fetch(&mut *self.tx);
-            while let Some(row) = rows.try_next().await? {
-                let (kind, code, position, body): (String, String, i64, String) =
-                    (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
-                let n = next_position.entry(kind.clone()).or_insert(0);
-                *n = (*n).max(position + 1);
-                stored.insert((kind, code), (position, body));
-            }
-        }
-        let mut counts = Counts::default();
-        let mut index_in_kind: HashMap<&str, i64> = HashMap::new();
-        let mut kept: HashSet<(&str, &str)> = HashSet::with_capacity(docs.len());
-        for doc in &docs {
-            let i = index_in_kind.entry(doc.kind).or_insert(0);
-            let bundle_position = *i;
-            *i += 1;
-            kept.insert((doc.kind, doc.code.as_str()));
-            let (position, outcome) = match stored.get(&(doc.kind.to_string(), doc.code.clone())) {
-                None => {
-                    // Merge appends new objects after the kept ones.
-                    let position = match mode {
-                        MetadataMode::Replace => bundle_position,
-                        MetadataMode::Merge => {
-                            let n = next_position.entry(doc.kind.to_string()).or_insert(0);
-                            *n += 1;
-                            *n - 1
-                        }
-                    };
-                    (position, PutOutcome::Imported)
-                }
-                Some((old_position, old_body)) => {
-                    let position = match mode {
-                        MetadataMode::Replace => bundle_position,
-                        MetadataMode::Merge => *old_position,
-                    };
-                    if *old_body == doc.body && *old_position == position {
-                        counts.add(PutOutcome::Unchanged);
-                        continue;
-                    }
-                    (position, PutOutcome::Updated)
-                }
-            };
-            sqlx::query(
-                "INSERT INTO metadata_object (kind, code, position, body, updated_at) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (kind, code) DO UPDATE SET position = excluded.position, body = excluded.body, \
-                 updated_at = excluded.updated_at",
-            )
-            .bind(doc.kind)
-            .bind(&doc.code)
-            .bind(position)
-            .bind(&doc.body)
-            .bind(&now)
-            .execute(&mut *self.tx)
-            .await?;
-            counts.add(outcome);
-        }
-        if mode == MetadataMode::Replace {
-            for (kind, code) in stored.keys() {
-                if !kept.contains(&(kind.as_str(), code.as_str())) {
-                    sqlx::query("DELETE FROM metadata_object WHERE kind = $1 AND code = $2")
-                        .bind(kind)
-                        .bind(code)
-                        .execute(&mut *self.tx)
-                        .await?;
-                    counts.deleted += 1;
-                }
-            }
-        }
+        let (counts, _) = self.save_documents(DocTable::Metadata, &documents(meta)?, mode).await?;
         match (&meta.name, mode) {
             (Some(name), _) => {
                 sqlx::query("INSERT INTO setting (key, value) VALUES ('name', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
@@ -1928,84 +1965,8 @@ impl StoreTx for SqliteTx {
     }
 
     async fn save_registers(&mut self, registers: &Registers, mode: MetadataMode) -> Result<Counts, StoreError> {
-        let docs = register_documents(registers)?;
+        let (counts, changes) = self.save_documents(DocTable::Register, &register_documents(registers)?, mode).await?;
         let now = now_text();
-        let mut stored: HashMap<(String, String), (i64, String)> = HashMap::new();
-        let mut next_position: HashMap<String, i64> = HashMap::new();
-        {
-            let mut rows = sqlx::query("SELECT kind, code, position, body FROM register_object").fetch(&mut *self.tx);
-            while let Some(row) = rows.try_next().await? {
-                let (kind, code, position, body): (String, String, i64, String) =
-                    (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
-                let n = next_position.entry(kind.clone()).or_insert(0);
-                *n = (*n).max(position + 1);
-                stored.insert((kind, code), (position, body));
-            }
-        }
-        let mut counts = Counts::default();
-        // (kind, code, old body, new body) of every change, audited at the end.
-        let mut changes: Vec<(String, String, Option<String>, Option<String>)> = Vec::new();
-        let mut index_in_kind: HashMap<&str, i64> = HashMap::new();
-        let mut kept: HashSet<(&str, &str)> = HashSet::with_capacity(docs.len());
-        for doc in &docs {
-            let i = index_in_kind.entry(doc.kind).or_insert(0);
-            let list_position = *i;
-            *i += 1;
-            kept.insert((doc.kind, doc.code.as_str()));
-            let (position, outcome, old) = match stored.get(&(doc.kind.to_string(), doc.code.clone())) {
-                None => {
-                    // Merge appends new objects after the kept ones.
-                    let position = match mode {
-                        MetadataMode::Replace => list_position,
-                        MetadataMode::Merge => {
-                            let n = next_position.entry(doc.kind.to_string()).or_insert(0);
-                            *n += 1;
-                            *n - 1
-                        }
-                    };
-                    (position, PutOutcome::Imported, None)
-                }
-                Some((old_position, old_body)) => {
-                    let position = match mode {
-                        MetadataMode::Replace => list_position,
-                        MetadataMode::Merge => *old_position,
-                    };
-                    if *old_body == doc.body && *old_position == position {
-                        counts.add(PutOutcome::Unchanged);
-                        continue;
-                    }
-                    (position, PutOutcome::Updated, Some(old_body.clone()))
-                }
-            };
-            sqlx::query(
-                "INSERT INTO register_object (kind, code, position, body, updated_at) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (kind, code) DO UPDATE SET position = excluded.position, body = excluded.body, \
-                 updated_at = excluded.updated_at",
-            )
-            .bind(doc.kind)
-            .bind(&doc.code)
-            .bind(position)
-            .bind(&doc.body)
-            .bind(&now)
-            .execute(&mut *self.tx)
-            .await?;
-            counts.add(outcome);
-            changes.push((doc.kind.to_string(), doc.code.clone(), old, Some(doc.body.clone())));
-        }
-        if mode == MetadataMode::Replace {
-            let mut gone: Vec<(&(String, String), &(i64, String))> =
-                stored.iter().filter(|((k, c), _)| !kept.contains(&(k.as_str(), c.as_str()))).collect();
-            gone.sort_by(|a, b| a.0.cmp(b.0));
-            for ((kind, code), (_, body)) in gone {
-                sqlx::query("DELETE FROM register_object WHERE kind = $1 AND code = $2")
-                    .bind(kind)
-                    .bind(code)
-                    .execute(&mut *self.tx)
-                    .await?;
-                counts.deleted += 1;
-                changes.push((kind.clone(), code.clone(), Some(body.clone()), None));
-            }
-        }
         // The register object has columns of its own (migration 4), outside `AuditRow`.
         for (kind, code, old, new) in changes {
             sqlx::query(

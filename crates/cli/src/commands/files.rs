@@ -39,18 +39,8 @@ pub(super) async fn import(
 
 /// "Đã nhập sổ theo dõi registers.yaml: 3 mới, 1 cập nhật, 170 không đổi".
 fn registers_report_text(lang: Lang, file: &std::path::Path, r: &chiso_io::RegistersImportReport) -> String {
-    let c = &r.counts;
-    let head = if r.committed {
-        lang.t("Đã nhập sổ theo dõi", "Registers imported")
-    } else {
-        lang.t("Chạy thử (chưa ghi)", "Dry run (nothing written)")
-    };
-    let deleted = if c.deleted > 0 {
-        format!(", {} {}", format_integer(c.deleted as i64), lang.t("xóa", "deleted"))
-    } else {
-        String::new()
-    };
-    format!("{head} {}: {}{deleted}", file.display(), counts_text(lang, c))
+    let head = lang.t("Đã nhập sổ theo dõi", "Registers imported");
+    objects_report_text(lang, head, file, r.committed, &r.counts)
 }
 
 pub(super) async fn export(store: &SqliteStore, what: ExportWhat) -> Result<()> {
@@ -125,12 +115,19 @@ pub(super) async fn export(store: &SqliteStore, what: ExportWhat) -> Result<()> 
 }
 
 pub(super) fn metadata_report_text(lang: Lang, file: &std::path::Path, r: &chiso_io::MetadataImportReport) -> String {
-    let c = &r.counts;
-    let head = if r.committed {
-        lang.t("Đã nhập siêu dữ liệu", "Metadata imported")
-    } else {
-        lang.t("Chạy thử (chưa ghi)", "Dry run (nothing written)")
-    };
+    let head = lang.t("Đã nhập siêu dữ liệu", "Metadata imported");
+    objects_report_text(lang, head, file, r.committed, &r.counts)
+}
+
+/// "{head} FILE: 5 mới, 0 cập nhật, 2 không đổi[, 1 xóa]", or a dry run's.
+fn objects_report_text(
+    lang: Lang,
+    head: &str,
+    file: &std::path::Path,
+    committed: bool,
+    c: &chiso_store::Counts,
+) -> String {
+    let head = if committed { head } else { lang.t("Chạy thử (chưa ghi)", "Dry run (nothing written)") };
     let deleted = if c.deleted > 0 {
         format!(", {} {}", format_integer(c.deleted as i64), lang.t("xóa", "deleted"))
     } else {

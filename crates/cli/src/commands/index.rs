@@ -64,9 +64,8 @@ pub(super) async fn index(
     let units_at =
         |p: &Period| -> Vec<UnitIx> { members.iter().copied().filter(|&u| tree.unit(u).is_open_on(p.end())).collect() };
     let units = units_at(&period);
-    let previous = period.previous();
+    let (prev_ix, previous) = reg.previous_index(ix, &period);
     let prev_year = chrono::Datelike::year(&previous.start());
-    let prev_ix = reg.index_of_year(prev_year).unwrap_or(ix);
     let engine = load_engine(store, model.clone()).await?;
     let result = score_group(&engine, ix, &units, &period, &reg.assessments, Some((prev_ix, &previous)))?;
     let ranked = result.rankings.get(node.as_ref()).context("không có bảng xếp hạng")?;

@@ -54,6 +54,15 @@ impl Registers {
         self.indices.iter().rev().find(|i| i.year == year)
     }
 
+    /// What a ranking of `index` for `period` is compared with: the period
+    /// before and the index of that period's year (the same index when the
+    /// office defined none for it).
+    pub fn previous_index<'a>(&'a self, index: &'a Index, period: &Period) -> (&'a Index, Period) {
+        let previous = period.previous();
+        let year = chrono::Datelike::year(&previous.start());
+        (self.index_of_year(year).unwrap_or(index), previous)
+    }
+
     /// The assessments of `index` for `period`, by unit: ready to go into
     /// [`UnitInputs::assessed`].
     pub fn assessments_of(&self, index: &Code, period: &Period) -> BTreeMap<Code, BTreeMap<Code, Assessment>> {

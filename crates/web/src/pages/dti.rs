@@ -267,9 +267,8 @@ pub fn ranking_view(state: &AppState, lang: Lang, reg: &Registers, q: &DtiQuery)
         None => None,
     };
     let units = open_members(state, &group, &period)?;
-    let previous = period.previous();
+    let (prev_ix, previous) = reg.previous_index(ix, &period);
     let previous_year = chrono::Datelike::year(&previous.start());
-    let prev_ix = reg.index_of_year(previous_year).unwrap_or(ix);
     let snap = state.snapshot();
     let tree = snap.model.tree();
     let result = score_group(&snap.engine, ix, &units, &period, &reg.assessments, Some((prev_ix, &previous)))
@@ -362,8 +361,7 @@ pub fn unit_view(state: &AppState, reg: &Registers, unit: &str, index: Option<&s
         .find(|g| model.group_members(g).is_some_and(|m| m.contains(&u)))
         .ok_or_else(|| AppError::not_found(format!("nhóm so sánh của đơn vị {unit}")))?;
     let units = open_members(state, group, &period)?;
-    let previous = period.previous();
-    let prev_ix = reg.index_of_year(chrono::Datelike::year(&previous.start())).unwrap_or(ix);
+    let (prev_ix, previous) = reg.previous_index(ix, &period);
     let result = score_group(&snap.engine, ix, &units, &period, &reg.assessments, Some((prev_ix, &previous)))
         .map_err(internal)?;
     let code = tree.unit(u).code.clone();
