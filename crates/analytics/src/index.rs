@@ -10,10 +10,13 @@
 use crate::engine::AnalyticsEngine;
 use crate::query::DxItem;
 use chiso_core::Code;
-use chiso_core::index::{Index, IndexErrors, Rankings, Source, UnitInputs, UnitScores, rank, score};
-use chiso_core::orgunit::UnitIx;
+use chiso_core::index::{
+    Index, IndexErrors, MergedHistory, Ranked, Rankings, Source, Succession, UnitInputs, UnitScores, merge_units, rank,
+    score,
+};
+use chiso_core::orgunit::{OrgUnitTree, UnitIx};
 use chiso_core::period::Period;
-use chiso_core::register::{IndexAssessment, add_assessments};
+use chiso_core::register::{IndexAssessment, Registers, add_assessments};
 use std::collections::BTreeMap;
 
 /// The engine's item for an index source (`None` for a code that is not one).
@@ -79,25 +82,144 @@ impl GroupIndex {
     }
 }
 
-/// Scores and ranks `units` on `index` over `period`; `previous` (the index
-/// and period to compare with, usually last year's) fills the rank change,
-/// unless nothing at all was measured or assessed then.
+/// The members of a group open on the last day of `period`: a unit closed
+/// by then (merged away) or not yet opened is not compared.
+pub fn open_members(tree: &OrgUnitTree, members: &[UnitIx], period: &Period) -> Vec<UnitIx> {
+    members.iter().copied().filter(|&u| tree.unit(u).is_open_on(period.end())).collect()
+}
+
+/// Which of `units` (open at the end of `period`) took over units that
+/// were open at the end of `previous` and are closed by the end of `period`,
+/// following successor links to the end. A successor that existed then is
+/// one of its own predecessors: its earlier index is the mean of all of them.
+pub fn successions(tree: &OrgUnitTree, units: &[UnitIx], period: &Period, previous: &Period) -> Vec<Succession> {
+    let mut links: BTreeMap<UnitIx, Vec<UnitIx>> = BTreeMap::new();
+    for p in 0..tree.len() as UnitIx {
+        let unit = tree.unit(p);
+        if unit.successors.is_empty() || unit.is_open_on(period.end()) || !unit.is_open_on(previous.end()) {
+            continue;
+        }
+        for s in tree.final_successors(p) {
+            if units.contains(&s) {
+                links.entry(s).or_default().push(p);
+            }
+        }
+    }
+    links
+        .into_iter()
+        .map(|(s, mut preds)| {
+            if tree.unit(s).is_open_on(previous.end()) {
+                preds.insert(0, s);
+            }
+            Succession {
+                successor: tree.unit(s).code.clone(),
+                predecessors: preds.into_iter().map(|p| tree.unit(p).code.clone()).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Scores and ranks a comparable group (`members`: the group's units, open
+/// or not) on `index` over `period`: the members open at the period's end
+/// are compared. `previous` (the index and period to compare with, usually
+/// last year's) fills the rank change, unless nothing at all was measured
+/// or assessed then; its scores are those of the members open then,
+/// restated on today's units (a merged unit takes the mean of its
+/// predecessors' main indices, or its own, as the index says:
+/// [`MergedHistory`]).
 pub fn score_group(
     engine: &dyn AnalyticsEngine,
     index: &Index,
-    units: &[UnitIx],
+    members: &[UnitIx],
     period: &Period,
     assessments: &[IndexAssessment],
     previous: Option<(&Index, &Period)>,
 ) -> Result<GroupIndex, IndexErrors> {
-    let scores = score(index, &index_inputs(engine, index, units, period, assessments))?;
+    let tree = engine.model().tree();
+    let units = open_members(tree, members, period);
+    let scores = score(index, &index_inputs(engine, index, &units, period, assessments))?;
     let mut rankings = rank(index, &scores);
     if let Some((pix, pp)) = previous {
-        let inputs = index_inputs(engine, pix, units, pp, assessments);
+        let links = match pix.merged_history {
+            MergedHistory::MeanOfPredecessors => successions(tree, &units, period, pp),
+            MergedHistory::OwnOnly => Vec::new(),
+        };
+        let mut then = open_members(tree, members, pp);
+        for p in links.iter().flat_map(|l| &l.predecessors) {
+            if let Some(ix) = tree.index(p.as_str())
+                && !then.contains(&ix)
+            {
+                then.push(ix);
+            }
+        }
+        let inputs = index_inputs(engine, pix, &then, pp, assessments);
         // No figure and no assessment then: nothing to compare with.
         if inputs.values().any(|i| !(i.elements.is_empty() && i.indicators.is_empty() && i.assessed.is_empty())) {
-            rankings.compare(&rank(pix, &score(pix, &inputs)?));
+            let restated = merge_units(pix, &score(pix, &inputs)?, &links, &[])?;
+            rankings.compare(&rank(pix, &restated));
         }
     }
     Ok(GroupIndex { scores, rankings })
+}
+
+/// A comparable group ranked on an index over a period, with what it was
+/// compared with: what `chiso index`, the `/dti` pages and the reports show.
+#[derive(Clone, Debug)]
+pub struct GroupRanking<'r> {
+    pub index: &'r Index,
+    pub period: Period,
+    /// The index and period the rank change is measured against
+    /// ([`Registers::previous_index`]).
+    pub previous_index: &'r Index,
+    pub previous: Period,
+    pub group: Code,
+    pub result: GroupIndex,
+}
+
+impl GroupRanking<'_> {
+    /// The ranking overall (`None`) or on a pillar or main index.
+    pub fn ranked(&self, node: Option<&Code>) -> Option<&[Ranked]> {
+        self.result.rankings.get(node)
+    }
+}
+
+/// Why a group could not be ranked.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RankingError {
+    #[error("nhóm đơn vị {0} không tồn tại")]
+    UnknownGroup(String),
+    #[error("bộ chỉ số {0} không có trụ cột hay chỉ số chính {1}")]
+    UnknownNode(Code, String),
+    #[error(transparent)]
+    Index(#[from] IndexErrors),
+}
+
+/// Ranks group `group` of the model on `index` over `period`, compared
+/// with the period before on that period's index (the registers'
+/// assessments for both).
+pub fn rank_group<'r>(
+    engine: &dyn AnalyticsEngine,
+    registers: &'r Registers,
+    index: &'r Index,
+    period: Period,
+    group: &str,
+) -> Result<GroupRanking<'r>, RankingError> {
+    let members = engine.model().group_members(group).ok_or_else(|| RankingError::UnknownGroup(group.to_string()))?;
+    let group = Code::new(group).map_err(|_| RankingError::UnknownGroup(group.to_string()))?;
+    let (previous_index, previous) = registers.previous_index(index, &period);
+    let result =
+        score_group(engine, index, members, &period, &registers.assessments, Some((previous_index, &previous)))?;
+    Ok(GroupRanking { index, period, previous_index, previous, group, result })
+}
+
+/// A pillar or main index of `index` named by code (what rankings exist
+/// for); `None` for the overall ranking.
+pub fn ranking_node(index: &Index, node: Option<&str>) -> Result<Option<Code>, RankingError> {
+    let Some(n) = node.map(str::trim).filter(|n| !n.is_empty()) else { return Ok(None) };
+    index
+        .pillars_and_mains()
+        .iter()
+        .find(|(_, c)| c.as_str() == n)
+        .map(|(_, c)| Some((*c).clone()))
+        .ok_or_else(|| RankingError::UnknownNode(index.code.clone(), n.to_string()))
 }

@@ -214,6 +214,12 @@ fn change_of_rank_since_the_previous_period() {
         now.overall.iter().map(|r| (r.unit.as_str(), r.rank, r.previous_rank, r.change)).collect();
     // B new → none; A 1 → 2 = down 1; C 2 → 3 = down 1.
     assert_eq!(rows, [("B", 1, None, None), ("A", 2, Some(1), Some(-1)), ("C", 3, Some(2), Some(-1))]);
+    let labels: Vec<(String, Option<String>)> =
+        now.overall.iter().map(|r| (r.change_label(), r.change_phrase())).collect();
+    assert_eq!(
+        labels,
+        [("mới".into(), None), ("▼1".into(), Some("giảm 1 bậc".into())), ("▼1".into(), Some("giảm 1 bậc".into()))]
+    );
     // No previous ranking of HD: no change there.
     assert!(now.nodes[&code("HD")].iter().all(|r| r.change.is_none()));
 
@@ -229,6 +235,10 @@ fn change_of_rank_since_the_previous_period() {
     again.compare(&before);
     let hd = &again.nodes[&code("HD")];
     assert_eq!(hd.iter().find(|r| r.unit.as_str() == "C").unwrap().change, Some(1));
+    let c = hd.iter().find(|r| r.unit.as_str() == "C").unwrap();
+    assert_eq!((c.change_label(), c.change_phrase()), ("▲1".into(), Some("tăng 1 bậc".into())));
+    let same = Ranked { change: Some(0), ..c.clone() };
+    assert_eq!((same.change_label(), same.change_phrase()), ("=".into(), Some("giữ nguyên thứ hạng".into())));
     assert_eq!(hd.iter().find(|r| r.unit.as_str() == "A").unwrap().change, Some(-1));
 }
 

@@ -20,6 +20,14 @@ use std::collections::BTreeMap;
 
 const META: &str = r##"
 name: Tỉnh Thử
+disaggregations:
+  - { code: KENH, name: Kênh, options: [{ code: TRUC_TUYEN, name: Trực tuyến }, { code: TRUC_TIEP, name: Trực tiếp }] }
+data_elements:
+  - { code: HS_TIEP_NHAN, name: Hồ sơ tiếp nhận, value_type: integer, disaggregation: KENH }
+  - { code: HS_GIAI_QUYET, name: Hồ sơ đã giải quyết, value_type: integer }
+  - { code: HS_DUNG_HAN, name: Hồ sơ đúng hạn, value_type: integer }
+indicators:
+  - { code: TL_DUNG_HAN, name: Tỷ lệ đúng hạn, numerator: "#{HS_DUNG_HAN}", denominator: "#{HS_GIAI_QUYET}" }
 levels: [{ level: 1, name: Tỉnh }, { level: 2, name: Sở / Huyện }, { level: 3, name: Đơn vị trực thuộc }]
 org_units:
   - { code: T, name: Tỉnh Thử }
@@ -1176,4 +1184,24 @@ fn indices_and_assessments_are_checked_with_their_places() {
     let reg: Registers = serde_yaml_ng::from_str(&broken).unwrap();
     let errs = reg.validate(&model()).unwrap_err().0;
     assert!(errs.iter().all(|e| e.place.starts_with("indices[DTI_2026]")), "{errs:?}");
+    // Sources must be in the metadata: an unknown indicator, an unknown element, an option the element does not have.
+    for (source, message) in [
+        ("{ indicator: TL_KHONG_CO, target: 100 }", "chỉ tiêu tính toán TL_KHONG_CO không tồn tại"),
+        ("{ element: HS_KHONG_CO, min_max: true }", "chỉ tiêu dữ liệu HS_KHONG_CO không tồn tại"),
+        (
+            "{ element: HS_TIEP_NHAN.KHONG_CO, min_max: true }",
+            "chỉ tiêu dữ liệu HS_TIEP_NHAN không có phân tổ KHONG_CO",
+        ),
+    ] {
+        let unknown = INDICES.replace("{ indicator: TL_DUNG_HAN, target: 100 }", source);
+        let reg: Registers = serde_yaml_ng::from_str(&unknown).unwrap();
+        let errs = reg.validate(&model()).unwrap_err().0;
+        let got: Vec<(&str, &str)> = errs.iter().map(|e| (e.place.as_str(), e.message.as_str())).collect();
+        assert_eq!(got, [("indices[DTI_2026].nodes[DO].scoring", message)], "{source}");
+    }
+    // An element with an option it has is fine.
+    let option = INDICES
+        .replace("{ indicator: TL_DUNG_HAN, target: 100 }", "{ element: HS_TIEP_NHAN.TRUC_TUYEN, min_max: true }");
+    let reg: Registers = serde_yaml_ng::from_str(&option).unwrap();
+    reg.validate(&model()).unwrap_or_else(|e| panic!("{e}"));
 }

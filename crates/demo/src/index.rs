@@ -1,7 +1,7 @@
 //! The demo's digital-transformation index: the built-in provincial template
 //! (`builtin_provincial`) adapted to the demo's own elements and indicators,
-//! one per year (`DTI_2025`, `DTI_2026`), comparing departments (SO_NGANH) and
-//! districts (UBND_HUYEN). Components the demo's figures do not measure are
+//! one per year (`DTI_2025`, `DTI_2026`), comparing departments (SO_NGANH),
+//! districts (UBND_HUYEN) and communes (UBND_XA). Components the demo's figures do not measure are
 //! `assessed`; each unit of those groups gets a deterministic assessors'
 //! score for each of them and each year.
 
@@ -19,7 +19,7 @@ fn c(s: &str) -> Code {
 }
 
 /// The groups the demo index compares.
-pub const INDEX_GROUPS: [&str; 2] = ["SO_NGANH", "UBND_HUYEN"];
+pub const INDEX_GROUPS: [&str; 3] = ["SO_NGANH", "UBND_HUYEN", "UBND_XA"];
 
 /// How a measured component is taken from the demo's figures.
 enum M {
@@ -80,7 +80,7 @@ fn adapt(nodes: &mut [Node]) {
 pub fn demo_index(year: i32) -> Index {
     let mut ix = builtin_provincial();
     ix.code = c(&format!("DTI_{year}"));
-    ix.name = format!("Bộ chỉ số đánh giá chuyển đổi số các sở, ngành và huyện tỉnh Hòa Lâm năm {year}");
+    ix.name = format!("Bộ chỉ số đánh giá chuyển đổi số các cơ quan, địa phương tỉnh Hòa Lâm năm {year}");
     ix.year = year;
     adapt(&mut ix.nodes);
     // Chính quyền số also counts digitised results (the template's 4

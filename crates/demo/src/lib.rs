@@ -112,7 +112,7 @@ fn metadata_for(org: &org::Org, today: NaiveDate) -> Metadata {
 /// plan with their progress reports (see `registers.rs` for the story), and
 /// 44 information systems with their security-level dossiers (`security.rs`),
 /// and the digital-transformation index of the previous and the current year
-/// with the assessors' scores of the departments and districts (`index.rs`).
+/// with the assessors' scores of the departments, districts and communes (`index.rs`).
 pub fn registers(today: NaiveDate) -> chiso_core::register::Registers {
     registers::build(today)
 }

@@ -22,6 +22,8 @@
 //! | `budget()`, `budget(2027)`, `budget("NEXT_YEAR")` | the year's money from the registers, in millions: `year, public_investment, recurrent, total, state_budget, share, projects, recurrent_items, sentence` |
 //! | `budget_summary()` | the core's sentence: "Tổng kinh phí: 230,5 tỷ đồng. Trong đó: vốn đầu tư công 185,4 tỷ đồng; ..." |
 //! | `task_counts()` | the counts of the year's tasks on the day targets are judged: "Giao 26 nhiệm vụ: đã hoàn thành 7 (đúng hạn 6), ..." |
+//! | `index_rank()`, `index_rank("H_AN_PHU", node="CHINH_QUYEN", group=, index=)` | a unit's place in its comparable group on the index of the report's year: `rank, of, points, max_points, value, value_text, previous_rank, previous_year, change, change_phrase, group_name, index_name, node_name, sentence` ("Huyện An Phú xếp thứ 3/9 trong nhóm UBND cấp huyện, giá trị 0,6512 (651,2/1.000 điểm), tăng 2 bậc so với năm 2025") |
+//! | `index_ranking(group="UBND_HUYEN", node=, index=)` | every unit of the group in rank order, each as `index_rank` gives it (`r[0].unit_name` leads) |
 //! | `dossier_summary()` | the security-level dossiers on the same day (the earlier of today and the period's end), the core's sentence: "23 đơn vị, 42 bộ hồ sơ: 28 đã phê duyệt, 10 chờ phê duyệt, 4 cần bổ sung" |
 //! | `document_number`, `document_date` | "05/BC-SKHCN" or "      /BC-SKHCN"; "ngày 05 tháng 02 năm 2024" or "ngày      tháng      năm 2026" |
 //! | `x \| num`, `x \| num(2)` | "1.205.780" (integers; otherwise at most 2 decimals), "92,12"; none gives "—" |
@@ -53,6 +55,7 @@ use crate::template::{
     AssignmentItems, BlockTemplate, Dimension, ListName, ListSpec, NarrativesSpec, ProjectShape, Section, TableKind,
     TableLayout, TableSpec, TargetFilter, Template, TemplateErrors, Years,
 };
+use chiso_analytics::index::{GroupRanking, rank_group, ranking_node};
 use chiso_analytics::targets::evaluate_plan;
 use chiso_analytics::{AnalyticsEngine, DxItem, PeItem, Query};
 use chiso_core::completeness::{Completeness, Rates, ReportStatus, completeness};
@@ -370,6 +373,41 @@ impl Server<'_> {
         let st: Vec<_> =
             register::task::statuses(reg, self.as_of).into_iter().filter(|s| s.task.year == year).collect();
         Ok(register::task::counts(&st))
+    }
+
+    /// `unit`'s place on the index of the report's year.
+    fn index_rank(
+        &self,
+        unit: Option<&str>,
+        index: Option<&str>,
+        group: Option<&str>,
+        node: Option<&str>,
+    ) -> Result<IndexRankInfo, String> {
+        let reg = self.registers()?;
+        let model = self.engine.model();
+        let unit = resolve_ou(model, unit, self.unit)?;
+        let r = index_ranking(self.engine, reg, self.period.period_year(), index, group, unit)?;
+        index_rank_info(&r, model, unit, node)
+    }
+
+    /// Every unit of a group in rank order, as `index_rank` gives each.
+    fn index_ranking(
+        &self,
+        group: Option<&str>,
+        index: Option<&str>,
+        node: Option<&str>,
+    ) -> Result<Vec<IndexRankInfo>, String> {
+        let reg = self.registers()?;
+        let model = self.engine.model();
+        let r = index_ranking(self.engine, reg, self.period.period_year(), index, group, self.unit)?;
+        let node_code = ranking_node(r.index, node).map_err(|e| e.to_string())?;
+        let tree = model.tree();
+        r.ranked(node_code.as_ref())
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|x| tree.index(x.unit.as_str()))
+            .map(|u| index_rank_info(&r, model, u, node))
+            .collect()
     }
 
     /// The core's sentence of the dossiers on the day tasks are judged at.
@@ -752,6 +790,38 @@ fn environment<'e>(bridge: Bridge, template: &Template, input: &ReportInput, fac
     let b = bridge.clone();
     env.add_function("dossier_summary", move || -> Result<String, minijinja::Error> {
         b.ask(move |s| s.dossier_summary())?.map_err(|m| fail(format!("dossier_summary(): {m}")))
+    });
+    let b = bridge.clone();
+    env.add_function("index_rank", move |ou: Option<String>, kw: Kwargs| -> Result<Value, minijinja::Error> {
+        let index: Option<String> = kw.get("index")?;
+        let group: Option<String> = kw.get("group")?;
+        let node: Option<String> = kw.get("node")?;
+        kw.assert_all_used()?;
+        let call = quote_call(
+            "index_rank",
+            &[ou.as_deref()],
+            &[("index", index.as_deref()), ("group", group.as_deref()), ("node", node.as_deref())],
+        );
+        let info = b
+            .ask(move |s| s.index_rank(ou.as_deref(), index.as_deref(), group.as_deref(), node.as_deref()))?
+            .map_err(|m| fail(format!("{call}: {m}")))?;
+        Ok(Value::from(Serde(info)))
+    });
+    let b = bridge.clone();
+    env.add_function("index_ranking", move |kw: Kwargs| -> Result<Value, minijinja::Error> {
+        let index: Option<String> = kw.get("index")?;
+        let group: Option<String> = kw.get("group")?;
+        let node: Option<String> = kw.get("node")?;
+        kw.assert_all_used()?;
+        let call = quote_call(
+            "index_ranking",
+            &[],
+            &[("group", group.as_deref()), ("index", index.as_deref()), ("node", node.as_deref())],
+        );
+        let rows = b
+            .ask(move |s| s.index_ranking(group.as_deref(), index.as_deref(), node.as_deref()))?
+            .map_err(|m| fail(format!("{call}: {m}")))?;
+        Ok(Value::from(Serde(rows)))
     });
     let b = bridge;
     env.add_function("name_of", move |code: String| -> Result<String, minijinja::Error> {
@@ -1154,6 +1224,7 @@ impl Builder<'_, '_> {
             TableKind::Targets => with_no_note(self.targets_table(place, spec)?),
             TableKind::Completeness => with_no_note(self.completeness_table(place, spec)?),
             TableKind::Dossiers => with_no_note(self.dossiers_table(place)?),
+            TableKind::Index => with_no_note(self.index_table(place, spec)?),
             TableKind::Projects | TableKind::Recurrent | TableKind::Budget | TableKind::Assignments => {
                 register_table(&self.register_appendix(place, spec)?)
             }
@@ -1403,6 +1474,61 @@ impl Builder<'_, '_> {
         Ok((columns, rows))
     }
 
+    /// A group ranked on the index: rank, unit, points, value, each pillar's
+    /// value (or each main index's, when ranked on a pillar) and the change.
+    fn index_table(&self, place: &str, spec: &TableSpec) -> Result<(Vec<Column>, Vec<Row>), ReportError> {
+        let reg = self.registers(place)?;
+        let r = index_ranking(
+            self.input.engine,
+            reg,
+            self.input.period.period_year(),
+            spec.index.as_ref().map(chiso_core::Code::as_str),
+            spec.group.as_ref().map(chiso_core::Code::as_str),
+            self.input.unit,
+        )
+        .map_err(|m| at(place, m))?;
+        let node = ranking_node(r.index, spec.node.as_ref().map(chiso_core::Code::as_str))
+            .map_err(|e| at(&format!("{place}.node"), e.to_string()))?;
+        let flat = r.index.flatten().map_err(|e| at(place, e.to_string()))?;
+        // The parts shown beside the total: the pillars, or a pillar's main indices.
+        let parent = node.as_ref().and_then(|n| flat.iter().position(|f| &f.node.code == n));
+        let parts: Vec<&chiso_core::index::FlatNode> = match parent {
+            None => flat.iter().filter(|f| f.level == chiso_core::index::Level::Pillar).collect(),
+            Some(i) => flat.iter().filter(|f| f.parent == Some(i)).collect(),
+        };
+        let value = |title: String| Column {
+            title,
+            width: 11,
+            kind: ColumnKind::Number { decimals: chiso_core::index::SCALE_DECIMALS as u8 },
+        };
+        let mut columns = vec![
+            Column { title: "Hạng".into(), width: 7, kind: ColumnKind::Centered },
+            Column { title: "Đơn vị".into(), width: 30, kind: ColumnKind::Text },
+            Column { title: "Điểm".into(), width: 10, kind: ColumnKind::Number { decimals: 1 } },
+            value("Giá trị (0–1)".into()),
+        ];
+        columns.extend(parts.iter().map(|f| value(f.node.name.clone())));
+        columns.push(Column {
+            title: format!("So với năm {}", r.previous.period_year()),
+            width: 9,
+            kind: ColumnKind::Centered,
+        });
+        let tree = self.model.tree();
+        let ranked = r.ranked(node.as_ref()).unwrap_or(&[]);
+        let mut rows = Vec::with_capacity(ranked.len());
+        for x in ranked {
+            let s = r.result.unit(&x.unit).ok_or_else(|| at(place, format!("đơn vị {} không có điểm", x.unit)))?;
+            let name = tree.get(x.unit.as_str()).map_or_else(|| x.unit.to_string(), |u| u.name.clone());
+            let mut cells =
+                vec![Cell::Text(x.rank.to_string()), Cell::Text(name), Cell::Number(x.points), Cell::Number(x.scale)];
+            cells
+                .extend(parts.iter().map(|f| s.nodes.get(&f.node.code).map_or(Cell::Empty, |n| Cell::Number(n.scale))));
+            cells.push(Cell::Text(x.change_label()));
+            rows.push(Row { kind: RowKind::Item, cells });
+        }
+        Ok((columns, rows))
+    }
+
     /// The dossiers by owner unit and status, with a total row.
     fn dossiers_table(&self, place: &str) -> Result<(Vec<Column>, Vec<Row>), ReportError> {
         let reg = self.registers(place)?;
@@ -1499,6 +1625,127 @@ fn dossier_standings<'r>(
     all.into_iter()
         .filter(|s| s.unit().and_then(|u| tree.index(u.as_str())).is_some_and(|u| tree.is_descendant_or_self(u, unit)))
         .collect()
+}
+
+/// The index ranking a report shows: `index` (else the index of the
+/// report's year, else the latest before it) over its year, for `group`
+/// (else the first group of the metadata holding `unit`).
+fn index_ranking<'r>(
+    engine: &dyn AnalyticsEngine,
+    reg: &'r Registers,
+    report_year: i32,
+    index: Option<&str>,
+    group: Option<&str>,
+    unit: UnitIx,
+) -> Result<GroupRanking<'r>, String> {
+    let model = engine.model();
+    let ix = match index.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(c) => reg.index(c).ok_or_else(|| format!("bộ chỉ số {c} không có trong sổ theo dõi"))?,
+        None => reg
+            .index_for_year(report_year)
+            .ok_or_else(|| format!("sổ theo dõi chưa có bộ chỉ số cho năm {report_year}"))?,
+    };
+    let group = match group.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(g) => g.to_string(),
+        None => model
+            .metadata()
+            .unit_groups
+            .iter()
+            .find(|g| model.group_members(g.code.as_str()).is_some_and(|m| m.contains(&unit)))
+            .map(|g| g.code.to_string())
+            .ok_or_else(|| {
+                format!("đơn vị {} không thuộc nhóm so sánh nào; hãy nêu nhóm (group)", model.tree().unit(unit).code)
+            })?,
+    };
+    let period = Period::year(ix.year).map_err(|e| e.to_string())?;
+    rank_group(engine, reg, ix, period, &group).map_err(|e| e.to_string())
+}
+
+/// A unit's place on the index, as `index_rank()` gives it to templates.
+#[derive(Debug, Clone, Serialize)]
+struct IndexRankInfo {
+    index: String,
+    index_name: String,
+    year: i32,
+    unit: String,
+    unit_name: String,
+    group: String,
+    group_name: String,
+    /// The pillar or main index ranked on (none: the total).
+    node: Option<String>,
+    node_name: Option<String>,
+    rank: u32,
+    /// How many units were ranked.
+    of: usize,
+    points: f64,
+    max_points: f64,
+    /// 0–1, as published ("0,6512" in `value_text`).
+    value: f64,
+    value_text: String,
+    previous_year: i32,
+    previous_rank: Option<u32>,
+    /// Places gained (positive) or lost since the previous year.
+    change: Option<i32>,
+    /// "tăng 2 bậc", "giảm 1 bậc", "giữ nguyên thứ hạng"; none when not ranked then.
+    change_phrase: Option<String>,
+    /// "Huyện An Phú xếp thứ 3/9 trong nhóm UBND cấp huyện, giá trị 0,6512
+    /// (651,2/1.000 điểm), tăng 2 bậc so với năm 2025".
+    sentence: String,
+}
+
+fn index_rank_info(r: &GroupRanking, model: &Model, unit: UnitIx, node: Option<&str>) -> Result<IndexRankInfo, String> {
+    let node = ranking_node(r.index, node).map_err(|e| e.to_string())?;
+    let tree = model.tree();
+    let code = &tree.unit(unit).code;
+    let ranked = r.ranked(node.as_ref()).unwrap_or(&[]);
+    let me = ranked
+        .iter()
+        .find(|x| &x.unit == code)
+        .ok_or_else(|| format!("đơn vị {code} không được xếp hạng trong nhóm {} năm {}", r.group, r.index.year))?;
+    let flat = r.index.flatten().map_err(|e| e.to_string())?;
+    let node_name = node.as_ref().and_then(|n| flat.iter().find(|f| &f.node.code == n)).map(|f| f.node.name.clone());
+    let max_points = match &node {
+        None => r.index.max_points(),
+        Some(n) => flat.iter().find(|f| &f.node.code == n).map_or(0.0, |f| f.max_points),
+    };
+    let group_name = model.group(r.group.as_str()).map_or_else(|| r.group.to_string(), |g| g.name.clone());
+    let previous_year = r.previous.period_year();
+    let value_text = format_number(me.scale, chiso_core::index::SCALE_DECIMALS as usize);
+    let about = node_name.as_ref().map_or_else(String::new, |n| format!(" về {}", lower_first(n)));
+    let mut sentence = format!(
+        "{} xếp thứ {}/{} trong nhóm {}{about}, giá trị {value_text} ({}/{} điểm)",
+        tree.unit(unit).name,
+        me.rank,
+        ranked.len(),
+        group_name,
+        format_auto(me.points, 1),
+        format_auto(max_points, 1),
+    );
+    if let Some(p) = me.change_phrase() {
+        sentence.push_str(&format!(", {p} so với năm {previous_year}"));
+    }
+    Ok(IndexRankInfo {
+        index: r.index.code.to_string(),
+        index_name: r.index.name.clone(),
+        year: r.index.year,
+        unit: code.to_string(),
+        unit_name: tree.unit(unit).name.clone(),
+        group: r.group.to_string(),
+        group_name,
+        node: node.map(|n| n.to_string()),
+        node_name,
+        rank: me.rank,
+        of: ranked.len(),
+        points: me.points,
+        max_points,
+        value: me.scale,
+        value_text,
+        previous_year,
+        previous_rank: me.previous_rank,
+        change: me.change,
+        change_phrase: me.change_phrase(),
+        sentence,
+    })
 }
 
 fn with_no_note((columns, rows): (Vec<Column>, Vec<Row>)) -> (Vec<Column>, Vec<Row>, Option<String>) {

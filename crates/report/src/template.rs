@@ -20,6 +20,7 @@
 //!       - table: { kind: projects, shape: results, year: "LAST_YEAR;THIS_YEAR", layout: by_unit }  # registers
 //!       - table: { kind: recurrent, layout: by_unit }   # also: budget, assignments (include: all|targets|tasks), dossiers
 //!       - list: { name: overdue_tasks }                 # also: tasks_at_risk, returned_dossiers
+//!       - table: { kind: index, group: UBND_HUYEN }     # the index ranking (index:, node: optional)
 //!     sections: [ ... ]
 //! closing: [ { text: "Trên đây là báo cáo ... /." } ]
 //! recipients: ["UBND tỉnh", "Lưu: VT"]
@@ -255,6 +256,10 @@ pub enum TableKind {
     /// The security-level dossiers by owner unit and status (approved,
     /// pending, returned) as of the report's period end, with a total row.
     Dossiers,
+    /// A comparable group ranked on the digital-transformation index of the
+    /// report's year (`index`, `group`, `node`): rank, unit, points, the 0–1
+    /// value, each pillar's value and the change of rank.
+    Index,
 }
 
 impl TableKind {
@@ -269,6 +274,7 @@ impl TableKind {
             TableKind::Budget => "budget",
             TableKind::Assignments => "assignments",
             TableKind::Dossiers => "dossiers",
+            TableKind::Index => "index",
         }
     }
     /// Whether the table is drawn from the registers (projects, budgets, tasks).
@@ -280,6 +286,7 @@ impl TableKind {
                 | TableKind::Budget
                 | TableKind::Assignments
                 | TableKind::Dossiers
+                | TableKind::Index
         )
     }
 }
@@ -428,6 +435,16 @@ pub struct TableSpec {
     /// assignments: all (default), targets or tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<AssignmentItems>,
+    /// index: the index (`DTI_2026`); the index of the report's year when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<Code>,
+    /// index: the comparable group of units (`UBND_HUYEN`); the first group
+    /// holding the report's unit when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<Code>,
+    /// index: rank on this pillar or main index instead of the total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<Code>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -611,6 +628,13 @@ impl Template {
                         }
                         _ => {}
                     },
+                    TableKind::Index => {
+                        if let Some(g) = &t.group
+                            && model.group(g.as_str()).is_none()
+                        {
+                            errs.push(err(&format!("{place}.group"), format!("nhóm đơn vị {g} không tồn tại")));
+                        }
+                    }
                     TableKind::Projects | TableKind::Recurrent | TableKind::Budget | TableKind::Dossiers => {}
                 },
                 BlockTemplate::Text(_) => {}
@@ -744,7 +768,7 @@ fn check_table(place: &str, t: &TableSpec, errs: &mut Vec<TemplateError>) {
     if t.kind != TableKind::Completeness {
         not_here("form", t.form.is_some());
     }
-    if !t.kind.needs_registers() || t.kind == TableKind::Dossiers {
+    if !t.kind.needs_registers() || matches!(t.kind, TableKind::Dossiers | TableKind::Index) {
         not_here("year", t.year.is_some());
     }
     if !money {
@@ -756,6 +780,11 @@ fn check_table(place: &str, t: &TableSpec, errs: &mut Vec<TemplateError>) {
     }
     if t.kind != TableKind::Assignments {
         not_here("include", t.include.is_some());
+    }
+    if t.kind != TableKind::Index {
+        not_here("index", t.index.is_some());
+        not_here("group", t.group.is_some());
+        not_here("node", t.node.is_some());
     }
     if analytics && t.dx.as_deref().is_none_or(|d| d.trim().is_empty()) {
         errs.push(err(&format!("{place}.dx"), "bảng analytics cần dx (các chỉ tiêu dữ liệu, chỉ số)".into()));

@@ -427,6 +427,9 @@ fn templates_round_trip_and_refuse_mistakes() {
         unit_level: None,
         shape: None,
         include: None,
+        index: None,
+        group: None,
+        node: None,
     });
     let errs = t.check().unwrap_err();
     let places: Vec<&str> = errs.0.iter().map(|e| e.place.as_str()).collect();
@@ -545,8 +548,12 @@ mod plan_appendices {
     fn appendices_follow_the_example_plan_and_every_total_adds_up() {
         let doc = document();
         let labels: Vec<&str> = doc.appendices.iter().map(|a| a.label.as_str()).collect();
-        // Next year's recurrent tasks are not in the register yet: that appendix is left out.
-        assert_eq!(labels, ["Phụ lục I", "Phụ lục II", "Phụ lục III", "Phụ lục IV", "Phụ lục V"]);
+        // Next year's recurrent tasks are not in the register yet: that appendix is left out
+        // (the index rankings of departments and districts are VI and VII).
+        assert_eq!(
+            labels,
+            ["Phụ lục I", "Phụ lục II", "Phụ lục III", "Phụ lục IV", "Phụ lục V", "Phụ lục VI", "Phụ lục VII"]
+        );
         assert!(doc.appendices.iter().all(|a| a.landscape));
         assert_eq!(doc.kind, "BÁO CÁO");
         let tables: Vec<&Table> = doc
@@ -558,7 +565,7 @@ mod plan_appendices {
                 _ => None,
             })
             .collect();
-        assert_eq!(tables.len(), 5);
+        assert_eq!(tables.len(), 7);
         for t in &tables {
             assert!(t.wrong_totals().is_empty(), "{:?}: {:?}", t.columns[1].title, t.wrong_totals());
         }
@@ -662,6 +669,82 @@ mod plan_appendices {
     }
 
     #[test]
+    fn the_ranking_appendices_and_sentence_are_the_index_rankings() {
+        use chiso_analytics::index::rank_group;
+        let reg = registers();
+        let engine = &fixture().engine;
+        let ix = reg.index("DTI_2026").unwrap();
+        let doc = document();
+        let model = engine.model();
+        let name = |c: &chiso_core::Code| model.tree().get(c.as_str()).unwrap().name.clone();
+        let mut leaders = Vec::new();
+        for (group, title) in [("SO_NGANH", "CÁC SỞ, BAN, NGÀNH"), ("UBND_HUYEN", "UBND CÁC HUYỆN")] {
+            let want = rank_group(engine, reg, ix, Period::year(2026).unwrap(), group).unwrap();
+            let ranked = want.ranked(None).unwrap();
+            let t = appendix_table(doc, &format!("KẾT QUẢ XẾP HẠNG MỨC ĐỘ CHUYỂN ĐỔI SỐ {title}"));
+            assert_eq!(t.rows.len(), ranked.len());
+            let (points, value, change) = (column(t, "Điểm"), column(t, "Giá trị (0–1)"), column(t, "So với năm 2025"));
+            for (row, r) in t.rows.iter().zip(ranked) {
+                assert_eq!(row.cells[0], Cell::Text(r.rank.to_string()));
+                assert_eq!(row.cells[1], Cell::Text(name(&r.unit)));
+                assert_eq!(row.cells[points].number(), Some(r.points));
+                assert_eq!(row.cells[value].number(), Some(r.scale));
+                assert_eq!(row.cells[change], Cell::Text(r.change_label()));
+            }
+            // One column per pillar between the value and the change.
+            assert_eq!(change - value - 1, ix.nodes.len());
+            leaders.push((name(&ranked[0].unit), ranked[0].scale, name(&ranked.last().unwrap().unit)));
+        }
+        let p = paragraph_with(doc, "khối sở, ban, ngành là");
+        let num = |x: f64| chiso_core::number::format_number(x, 4);
+        for (first, value, last) in &leaders {
+            assert!(p.contains(&format!("{first} (giá trị {})", num(*value))), "{p}");
+            assert!(p.contains(last.as_str()), "{p}");
+        }
+        println!("{p}");
+    }
+
+    #[test]
+    fn index_rank_says_where_a_unit_stands_and_refuses_what_does_not_exist() {
+        use chiso_analytics::index::rank_group;
+        let reg = registers();
+        let engine = &fixture().engine;
+        let ix = reg.index("DTI_2026").unwrap();
+        let want = rank_group(engine, reg, ix, Period::year(2026).unwrap(), "UBND_HUYEN").unwrap();
+        let an_phu = want.ranked(None).unwrap().iter().find(|r| r.unit.as_str() == "H_AN_PHU").unwrap();
+        let cq = want.ranked(Some(&chiso_core::Code::new("CHINH_QUYEN").unwrap())).unwrap();
+        let cq_rank = cq.iter().find(|r| r.unit.as_str() == "H_AN_PHU").unwrap().rank;
+        let with = |text: &str| {
+            let src = builtin::source("plan-appendices")
+                .unwrap()
+                .replace("preamble:\n", &format!("preamble:\n  - text: \"{text}\"\n"));
+            let mut i = input("2026");
+            i.registers = Some(reg);
+            evaluate(&Template::from_yaml(&src).unwrap(), &i)
+        };
+        let doc = with("{{ index_rank('H_AN_PHU').sentence }}. {{ index_rank('H_AN_PHU', node='CHINH_QUYEN').rank }}")
+            .unwrap();
+        let first = paragraph_with(&doc, "Huyện An Phú xếp thứ");
+        let mut sentence = format!(
+            "Huyện An Phú xếp thứ {}/{} trong nhóm UBND cấp huyện, giá trị {} ({}/1.000 điểm)",
+            an_phu.rank,
+            want.ranked(None).unwrap().len(),
+            chiso_core::number::format_number(an_phu.scale, 4),
+            chiso_core::number::format_auto(an_phu.points, 1),
+        );
+        if let Some(p) = an_phu.change_phrase() {
+            sentence.push_str(&format!(", {p} so với năm 2025"));
+        }
+        assert_eq!(first, format!("{sentence}. {cq_rank}"));
+        let e = with("{{ index_rank('H_AN_PHU', node='KHONG_CO') }}").unwrap_err().to_string();
+        assert!(e.contains("index_rank(\"H_AN_PHU\", node=\"KHONG_CO\"): bộ chỉ số DTI_2026 không có trụ cột hay chỉ số chính KHONG_CO"), "{e}");
+        let e = with("{{ index_rank() }}").unwrap_err().to_string();
+        assert!(e.contains("không thuộc nhóm so sánh nào"), "{e}");
+        let e = with("{{ index_ranking(group='NHOM_X') }}").unwrap_err().to_string();
+        assert!(e.contains("nhóm đơn vị NHOM_X không tồn tại"), "{e}");
+    }
+
+    #[test]
     fn without_registers_the_error_names_the_place() {
         let e = evaluate(&builtin::get("plan-appendices").unwrap(), &input("2026")).unwrap_err();
         let ReportError::At { place, message } = &e else { panic!("{e:?}") };
@@ -715,7 +798,10 @@ mod plan_appendices {
         use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
         let xlsx = chiso_report::xlsx::tables_to_xlsx(doc).unwrap();
         let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(xlsx)).unwrap();
-        assert_eq!(wb.sheet_names(), ["Phụ lục I", "Phụ lục II", "Phụ lục III", "Phụ lục IV", "Phụ lục V"]);
+        assert_eq!(
+            wb.sheet_names(),
+            ["Phụ lục I", "Phụ lục II", "Phụ lục III", "Phụ lục IV", "Phụ lục V", "Phụ lục VI", "Phụ lục VII"]
+        );
         let ii = appendix_table(doc, "DANH MỤC CÁC DỰ ÁN CHUYỂN ĐỔI SỐ SỬ DỤNG NGUỒN VỐN ĐẦU TƯ CÔNG NĂM 2026");
         let col = column(ii, "Vốn bố trí năm 2026") as u32;
         let formulas = wb.worksheet_formula("Phụ lục II").unwrap();

@@ -135,6 +135,10 @@ pub struct AuditFilter {
     pub period: Option<Period>,
     /// "value", "narrative", "submission", "account", "template" or "register".
     pub kind: Option<String>,
+    /// Register entries of this object kind ("project", "dossier", "index"...).
+    pub register_kind: Option<String>,
+    /// Register entries of this object code (with `register_kind`: one object's history).
+    pub register_code: Option<String>,
     /// Entries made at or after this time.
     pub since: Option<NaiveDateTime>,
     /// Entries made before this time (exclusive).

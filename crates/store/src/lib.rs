@@ -180,6 +180,10 @@ pub trait StoreTx: Send {
         registers: &chiso_core::register::Registers,
         mode: MetadataMode,
     ) -> Result<Counts, StoreError>;
+    /// Deletes the stored objects with the keys of `registers`' objects
+    /// (their bodies are not compared) and audits each deletion; returns how
+    /// many there were. Keys not stored are not an error.
+    async fn delete_registers(&mut self, registers: &chiso_core::register::Registers) -> Result<u64, StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
     async fn rollback(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -103,6 +103,13 @@ fn migrator() -> Migrator {
             include_str!("../migrations/sqlite/0004_registers.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            5,
+            "register_audit_index".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/sqlite/0005_register_audit_index.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 
@@ -1163,6 +1170,8 @@ impl Store for SqliteStore {
         eq("element", filter.element.as_ref().map(Code::to_string), "=");
         eq("form", filter.form.as_ref().map(Code::to_string), "=");
         eq("kind", filter.kind.clone(), "=");
+        eq("register_kind", filter.register_kind.clone(), "=");
+        eq("register_code", filter.register_code.clone(), "=");
         eq("at", filter.since.map(time_text), ">=");
         eq("at", filter.until.map(time_text), "<");
         let where_ = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
@@ -1966,6 +1975,42 @@ impl StoreTx for SqliteTx {
 
     async fn save_registers(&mut self, registers: &Registers, mode: MetadataMode) -> Result<Counts, StoreError> {
         let (counts, changes) = self.save_documents(DocTable::Register, &register_documents(registers)?, mode).await?;
+        self.audit_register_changes(changes).await?;
+        Ok(counts)
+    }
+
+    async fn delete_registers(&mut self, registers: &Registers) -> Result<u64, StoreError> {
+        let mut changes: Vec<DocChange> = Vec::new();
+        for doc in register_documents(registers)? {
+            let old: Option<(String,)> =
+                sqlx::query_as("DELETE FROM register_object WHERE kind = $1 AND code = $2 RETURNING body")
+                    .bind(doc.kind)
+                    .bind(&doc.code)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+            if let Some((body,)) = old {
+                changes.push((doc.kind.to_string(), doc.code, Some(body), None));
+            }
+        }
+        let n = changes.len() as u64;
+        self.audit_register_changes(changes).await?;
+        Ok(n)
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    async fn rollback(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}
+
+impl SqliteTx {
+    /// One audit row (kind "register") per created, changed or deleted object.
+    async fn audit_register_changes(&mut self, changes: Vec<DocChange>) -> Result<(), StoreError> {
         let now = now_text();
         // The register object has columns of its own (migration 4), outside `AuditRow`.
         for (kind, code, old, new) in changes {
@@ -1983,16 +2028,6 @@ impl StoreTx for SqliteTx {
             .execute(&mut *self.tx)
             .await?;
         }
-        Ok(counts)
-    }
-
-    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
-        self.tx.commit().await?;
-        Ok(())
-    }
-
-    async fn rollback(self: Box<Self>) -> Result<(), StoreError> {
-        self.tx.rollback().await?;
         Ok(())
     }
 }

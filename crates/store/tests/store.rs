@@ -1667,3 +1667,48 @@ async fn registers_rolled_back_leave_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn deleting_register_objects_is_audited_and_one_objects_history_is_found_by_its_key() {
+    each_backend(|b| async move {
+        let store = b.store();
+        let reg = demo_registers();
+        save_registers(store, &reg, MetadataMode::Replace).await;
+
+        // A dossier changed, then deleted together with a key nobody stored.
+        let mut d0 = reg.dossiers[0].clone();
+        d0.note = Some("Bổ sung phương án".into());
+        let one = chiso_core::register::Registers { dossiers: vec![d0.clone()], ..Default::default() };
+        save_registers(store, &one, MetadataMode::Merge).await;
+        let mut ghost = reg.dossiers[1].clone();
+        ghost.code = c("HS_KHONG_CO");
+        let gone = chiso_core::register::Registers { dossiers: vec![d0.clone(), ghost], ..Default::default() };
+        let actor = Actor::new("vp_kehoach", "web");
+        let mut tx = store.begin_as(&actor).await.unwrap();
+        assert_eq!(tx.delete_registers(&gone).await.unwrap(), 1);
+        tx.commit().await.unwrap();
+        let left = store.load_registers().await.unwrap();
+        assert_eq!(left.dossiers.len(), reg.dossiers.len() - 1);
+        assert!(left.dossiers.iter().all(|d| d.code != d0.code));
+        assert_eq!(left.projects, reg.projects, "other kinds untouched");
+
+        // The object's history, newest first: deleted (old, no new), changed, created.
+        let code = d0.code.to_string();
+        let history = store
+            .audit(&AuditFilter {
+                register_kind: Some("dossier".into()),
+                register_code: Some(code.clone()),
+                ..register_filter()
+            })
+            .await
+            .unwrap();
+        assert_eq!(history.len(), 3);
+        assert!(history.iter().all(|e| e.subject == register_subject("dossier", &code)));
+        assert_eq!((history[0].username.as_str(), history[0].route.as_str()), ("vp_kehoach", "web"));
+        assert!(history[0].new.is_none());
+        assert_eq!(history[0].old, history[1].new);
+        assert!(history[1].new.as_deref().unwrap().contains("Bổ sung phương án"));
+        assert!(history[2].old.is_none());
+    })
+    .await;
+}

@@ -20,6 +20,7 @@ pub mod charts;
 pub mod demo;
 pub mod error;
 pub mod pages;
+pub mod register_edit;
 pub mod reports;
 pub mod state;
 

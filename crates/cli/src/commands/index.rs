@@ -6,18 +6,8 @@
 //! registers.
 
 use super::*;
-use chiso_analytics::index::score_group;
-use chiso_core::index::{Index, Ranked};
-
-/// The rank change as shown: "▲2", "▼1", "=" or "mới" (not ranked then).
-pub(crate) fn change_label(r: &Ranked) -> String {
-    match r.change {
-        None => "mới".into(),
-        Some(0) => "=".into(),
-        Some(c) if c > 0 => format!("▲{c}"),
-        Some(c) => format!("▼{}", -c),
-    }
-}
+use chiso_analytics::index::{rank_group, ranking_node};
+use chiso_core::index::Index;
 
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn index(
@@ -44,31 +34,15 @@ pub(super) async fn index(
     let year = chrono::Datelike::year(&period.start());
     let ix: &Index = match &code {
         Some(c) => reg.index(c).with_context(|| format!("bộ chỉ số {c} không tồn tại"))?,
-        None => reg
-            .index_of_year(year)
-            .or_else(|| reg.indices.iter().filter(|i| i.year <= year).max_by_key(|i| i.year))
-            .with_context(|| format!("chưa có bộ chỉ số cho năm {year}"))?,
+        None => reg.index_for_year(year).with_context(|| format!("chưa có bộ chỉ số cho năm {year}"))?,
     };
-    let node = match &node {
-        Some(n) => {
-            let c = Code::new(n.as_str()).with_context(|| format!("mã {n} không hợp lệ"))?;
-            if !ix.pillars_and_mains().iter().any(|(_, x)| **x == c) {
-                bail!("bộ chỉ số {} không có trụ cột hay chỉ số chính {n}", ix.code);
-            }
-            Some(c)
-        }
-        None => None,
-    };
+    let node = ranking_node(ix, node.as_deref())?;
     let tree = model.tree();
-    let members = model.group_members(&group).with_context(|| format!("nhóm đơn vị {group} không tồn tại"))?;
-    let units_at =
-        |p: &Period| -> Vec<UnitIx> { members.iter().copied().filter(|&u| tree.unit(u).is_open_on(p.end())).collect() };
-    let units = units_at(&period);
-    let (prev_ix, previous) = reg.previous_index(ix, &period);
-    let prev_year = chrono::Datelike::year(&previous.start());
     let engine = load_engine(store, model.clone()).await?;
-    let result = score_group(&engine, ix, &units, &period, &reg.assessments, Some((prev_ix, &previous)))?;
-    let ranked = result.rankings.get(node.as_ref()).context("không có bảng xếp hạng")?;
+    let ranking = rank_group(&engine, &reg, ix, period, &group)?;
+    let (prev_ix, previous, result) = (ranking.previous_index, ranking.previous, &ranking.result);
+    let prev_year = chrono::Datelike::year(&previous.start());
+    let ranked = ranking.ranked(node.as_ref()).context("không có bảng xếp hạng")?;
     let mains = ix.pillars_and_mains();
     let name = |u: &Code| tree.index(u.as_str()).map_or_else(|| u.to_string(), |i| tree.unit(i).name.clone());
     let value = |x: f64| format_number(x, 4);
@@ -79,7 +53,7 @@ pub(super) async fn index(
         let mut row =
             vec![r.rank.to_string(), r.unit.to_string(), name(&r.unit), format_number(r.points, 2), value(r.scale)];
         row.extend(mains.iter().map(|(_, c)| s.nodes.get(*c).map_or_else(String::new, |n| value(n.scale))));
-        row.push(change_label(r));
+        row.push(r.change_label());
         rows.push(row);
         items.push(json!({
             "rank": r.rank,
@@ -98,7 +72,11 @@ pub(super) async fn index(
         lang,
         &[("Hạng", "Rank"), ("Mã", "Code"), ("Đơn vị", "Unit"), ("Điểm", "Points"), ("Giá trị (0–1)", "Value (0–1)")],
     );
-    hs.extend(mains.iter().map(|(_, c)| c.to_string()));
+    // Pillars and main indices by name (the JSON keeps their codes).
+    let flat = ix.flatten()?;
+    let node_name =
+        |c: &Code| flat.iter().find(|f| &f.node.code == c).map_or_else(|| c.to_string(), |f| f.node.name.clone());
+    hs.extend(mains.iter().map(|(_, c)| node_name(c)));
     hs.push(lang.t(&format!("So với {prev_year}"), &format!("Since {prev_year}")).to_string());
     let mut numeric: Vec<usize> = (3..5 + mains.len()).collect();
     numeric.insert(0, 0);

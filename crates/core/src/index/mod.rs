@@ -48,8 +48,32 @@ pub struct Index {
     /// Total points; required when the pillars are given by weight.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<f64>,
+    /// How a merged unit's index of earlier periods is taken when ranks are
+    /// compared: the mean of its predecessors' main indices unless the
+    /// office says otherwise.
+    #[serde(default, skip_serializing_if = "MergedHistory::is_default")]
+    pub merged_history: MergedHistory,
     /// The pillars.
     pub nodes: Vec<Node>,
+}
+
+/// A merged unit's index for the periods before the merger ([`merge_units`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MergedHistory {
+    /// The mean of its predecessors' main indices (itself included when it
+    /// existed before and others were merged into it).
+    #[default]
+    MeanOfPredecessors,
+    /// Only its own earlier index: a unit created by the merger has none, so
+    /// it shows no change of rank.
+    OwnOnly,
+}
+
+impl MergedHistory {
+    pub fn is_default(&self) -> bool {
+        *self == MergedHistory::MeanOfPredecessors
+    }
 }
 
 /// A pillar (depth 1), main index (depth 2) or component index (depth 3).
@@ -682,6 +706,28 @@ pub fn rank_by(scores: &[UnitScores], node: Option<&Code>) -> Vec<Ranked> {
         rows[i].rank = if i > 0 && rows[i].scale == rows[i - 1].scale { rows[i - 1].rank } else { i as u32 + 1 };
     }
     rows
+}
+
+impl Ranked {
+    /// The change as tables show it: "▲2", "▼1", "=" or "mới" (not ranked then).
+    pub fn change_label(&self) -> String {
+        match self.change {
+            None => "mới".into(),
+            Some(0) => "=".into(),
+            Some(c) if c > 0 => format!("▲{c}"),
+            Some(c) => format!("▼{}", -c),
+        }
+    }
+
+    /// The change as text says it: "tăng 2 bậc", "giảm 1 bậc", "giữ nguyên
+    /// thứ hạng"; `None` when the unit was not ranked then.
+    pub fn change_phrase(&self) -> Option<String> {
+        Some(match self.change? {
+            0 => "giữ nguyên thứ hạng".into(),
+            c if c > 0 => format!("tăng {c} bậc"),
+            c => format!("giảm {} bậc", -c),
+        })
+    }
 }
 
 /// A group's rankings: overall, per pillar and per main index.

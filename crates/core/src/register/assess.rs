@@ -9,7 +9,7 @@
 
 use super::{RegisterError, Registers, push};
 use crate::code::Code;
-use crate::index::{Assessment, Index, Level, Scoring, UnitInputs};
+use crate::index::{Assessment, Index, Level, Scoring, Source, UnitInputs};
 use crate::metadata::Model;
 use crate::period::Period;
 use serde::{Deserialize, Serialize};
@@ -54,6 +54,11 @@ impl Registers {
         self.indices.iter().rev().find(|i| i.year == year)
     }
 
+    /// The index a year is judged on: its own, else the latest of an earlier year.
+    pub fn index_for_year(&self, year: i32) -> Option<&Index> {
+        self.index_of_year(year).or_else(|| self.indices.iter().filter(|i| i.year <= year).max_by_key(|i| i.year))
+    }
+
     /// What a ranking of `index` for `period` is compared with: the period
     /// before and the index of that period's year (the same index when the
     /// office defined none for it).
@@ -90,6 +95,25 @@ pub fn add_assessments(
     }
 }
 
+/// Why a measured component's source is not in the metadata, if it is not.
+fn unknown_source(model: &Model, source: &Source) -> Option<String> {
+    match source {
+        Source::Indicator(c) => {
+            model.indicator(c.as_str()).is_none().then(|| format!("chỉ tiêu tính toán {c} không tồn tại"))
+        }
+        Source::Element(e) => {
+            let Some(_) = model.element(e.element.as_str()) else {
+                return Some(format!("chỉ tiêu dữ liệu {} không tồn tại", e.element));
+            };
+            let o = e.option.as_ref()?;
+            let known = model
+                .element_disaggregation(e.element.as_str())
+                .is_some_and(|d| d.options.iter().any(|x| x.code.as_str() == o.as_str()));
+            (!known).then(|| format!("chỉ tiêu dữ liệu {} không có phân tổ {o}", e.element))
+        }
+    }
+}
+
 pub(crate) fn check(reg: &Registers, model: &Model, errs: &mut Vec<RegisterError>) {
     let tree = model.tree();
     // Each index's components (assessed or not); `None` when the definition is
@@ -101,6 +125,13 @@ pub(crate) fn check(reg: &Registers, model: &Model, errs: &mut Vec<RegisterError
         }
         match ix.flatten() {
             Ok(flat) => {
+                for f in &flat {
+                    if let Some(Scoring::Measured { source, .. }) = &f.node.scoring
+                        && let Some(problem) = unknown_source(model, source)
+                    {
+                        push(errs, format!("indices[{}].nodes[{}].scoring", ix.code, f.node.code), problem);
+                    }
+                }
                 let comps = flat
                     .iter()
                     .filter(|f| f.level == Level::Component)

@@ -111,6 +111,14 @@ pub enum DossierStatus {
 }
 
 impl DossierStatus {
+    /// Every step, in the order a dossier goes through them.
+    pub const ALL: [DossierStatus; 5] = [
+        DossierStatus::Submitted,
+        DossierStatus::UnderAppraisal,
+        DossierStatus::Returned,
+        DossierStatus::Resubmitted,
+        DossierStatus::Approved,
+    ];
     pub fn label_vi(self) -> &'static str {
         match self {
             DossierStatus::Submitted => "Đã nộp",
@@ -137,6 +145,11 @@ impl DossierStatus {
             Returned => next == Resubmitted,
             Approved => false,
         }
+    }
+    /// The steps that may follow this one (`may_go_to`), in [`DossierStatus::ALL`] order:
+    /// what a form offers as the next step.
+    pub fn allowed_next(self) -> Vec<DossierStatus> {
+        DossierStatus::ALL.into_iter().filter(|&n| self.may_go_to(n)).collect()
     }
 }
 
@@ -406,5 +419,21 @@ pub(crate) fn check(reg: &Registers, model: &Model, errs: &mut Vec<RegisterError
             }
             prev = (s.status, s.date);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DossierStatus::{self, *};
+
+    #[test]
+    fn the_next_steps_are_the_allowed_moves() {
+        assert_eq!(Submitted.allowed_next(), [UnderAppraisal, Returned, Approved]);
+        assert_eq!(Resubmitted.allowed_next(), [UnderAppraisal, Returned, Approved]);
+        assert_eq!(UnderAppraisal.allowed_next(), [Returned, Approved]);
+        assert_eq!(Returned.allowed_next(), [Resubmitted]);
+        assert!(Approved.allowed_next().is_empty());
+        // Submission is never a later step: it is the dossier's `submitted`.
+        assert!(DossierStatus::ALL.iter().all(|s| !s.allowed_next().contains(&Submitted)));
     }
 }

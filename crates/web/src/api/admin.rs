@@ -405,8 +405,12 @@ pub struct AuditQuery {
     pub form: Option<String>,
     /// Period (202610...).
     pub period: Option<String>,
-    /// value, narrative, submission, account or template.
+    /// value, narrative, submission, account, template or register.
     pub kind: Option<String>,
+    /// Register entries of this object kind (project, recurrent_task, task, system, dossier, index, assessment...).
+    pub register_kind: Option<String>,
+    /// Register entries of this object code (with register_kind: one object's history).
+    pub register_code: Option<String>,
     /// From this day (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM:SS).
     pub since: Option<String>,
     /// Up to and including this day, or before this time.
@@ -414,6 +418,10 @@ pub struct AuditQuery {
     /// At most this many (default 200).
     pub limit: Option<u32>,
     pub offset: Option<u32>,
+}
+
+fn text_of(s: &Option<String>) -> Option<String> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from)
 }
 
 fn code_of(field: &str, s: &Option<String>) -> Result<Option<Code>, AppError> {
@@ -456,12 +464,14 @@ impl AuditQuery {
             )));
         }
         Ok(AuditFilter {
-            username: self.username.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from),
+            username: text_of(&self.username),
             unit: code_of("unit", &self.unit)?,
             element: code_of("element", &self.element)?,
             form: code_of("form", &self.form)?,
             period,
             kind,
+            register_kind: text_of(&self.register_kind),
+            register_code: text_of(&self.register_code),
             since: time_of("since", &self.since, false)?,
             until: time_of("until", &self.until, true)?,
             limit: self.limit.unwrap_or(200).min(5000),

@@ -2,9 +2,15 @@
 //! their progress reports. The same builders as the pages
 //! (`pages::registers`), so the API and the HTML show the same figures;
 //! amounts are numbers of millions of đồng, exact to the thousand.
+//!
+//! Writes take and answer the objects in their register-file form (the serde
+//! form of `chiso_core::register`, `crates/io/REGISTERS.md`) and go through
+//! the same functions as the pages (`pages::budget_edit`): the office and
+//! admins write; a reporter records disbursements of its units' projects.
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, AppError};
+use crate::pages::budget_edit::{self, Write};
 use crate::pages::registers::{
     self, ItemDetail, ProgressInput, ProjectsQuery, TasksQuery, add_progress, item_detail, projects_view, tasks_view,
     visible,
@@ -13,27 +19,36 @@ use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use chiso_core::access::Role;
 use chiso_core::register::budget::BudgetSummary;
+use chiso_core::register::{Disbursement, InvestmentProject, RecurrentTask, StateBudget, Task};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/api/projects", get(list_projects))
-        .route("/api/projects/{code}", get(get_project))
+        .route("/api/projects/{code}", get(get_project).put(put_project).delete(delete_project))
+        .route("/api/projects/{code}/disbursements", post(post_disbursement))
+        .route("/api/recurrentTasks/{code}", put(put_recurrent_task))
+        .route("/api/stateBudget/{year}", put(put_state_budget))
         .route("/api/budget/summary", get(budget_summary))
         .route("/api/tasks", get(list_tasks))
+        .route("/api/tasks/{code}", put(put_task).delete(delete_task))
         .route("/api/tasks/{code}/progress", post(post_progress))
 }
 
 pub fn openapi() -> utoipa::openapi::OpenApi {
     #[derive(utoipa::OpenApi)]
     #[openapi(
-        paths(list_projects, get_project, budget_summary, list_tasks, post_progress),
+        paths(
+            list_projects, get_project, put_project, delete_project, post_disbursement, put_recurrent_task,
+            put_state_budget, budget_summary, list_tasks, post_progress, put_task, delete_task
+        ),
         tags((name = "registers", description = "Dự án, kinh phí chuyển đổi số và nhiệm vụ được giao (cán bộ báo cáo chỉ thấy của đơn vị mình)"))
     )]
     struct Doc;
@@ -259,4 +274,202 @@ async fn post_progress(
         StatusCode::CREATED,
         Json(json!({ "report": report, "task": row, "counts": v.counts, "sentence": v.sentence })),
     ))
+}
+
+// ------------------------------------------------------------------ writes
+
+/// A JSON body in the register-file form; a missing key (`code`, `year`) is
+/// taken from the path, a different one is refused.
+fn register_body<T: DeserializeOwned>(body: &Bytes, key: &str, path_value: Value, what: &str) -> Result<T, AppError> {
+    let mut v: Value = serde_json::from_slice(body)
+        .map_err(|e| AppError::BadRequest(format!("Nội dung JSON không hợp lệ ({e}); cần {what} dạng JSON.")))?;
+    let Some(obj) = v.as_object_mut() else {
+        return Err(AppError::BadRequest(format!("Nội dung cần là {what} (một đối tượng JSON).")));
+    };
+    match obj.get(key) {
+        None => {
+            obj.insert(key.into(), path_value);
+        }
+        Some(given) if *given != path_value => {
+            return Err(AppError::BadRequest(format!(
+                "{key} trong nội dung ({given}) khác {key} trong đường dẫn ({path_value})."
+            )));
+        }
+        Some(_) => {}
+    }
+    serde_json::from_value(v).map_err(|e| AppError::BadRequest(format!("{what} không hợp lệ: {e}.")))
+}
+
+fn created_or_ok(created: bool) -> StatusCode {
+    if created { StatusCode::CREATED } else { StatusCode::OK }
+}
+
+#[utoipa::path(put, path = "/api/projects/{code}", tag = "registers",
+    description = "Tạo hoặc thay cả một dự án đầu tư, ở dạng của tệp sổ theo dõi (crates/io/REGISTERS.md): \
+        code, name, decisions, total_investment, period { from, to }, funding [{ source, amount }], kind, unit, \
+        objective, pillar, status, transition, allocations [{ year, source, amount }], disbursements, note. \
+        Số tiền tính bằng triệu đồng (số hoặc chuỗi kiểu Việt Nam \"1.250,5\"). Mã trong nội dung (nếu có) phải \
+        trùng mã trong đường dẫn. Cả sổ được kiểm tra theo mô hình (nguồn vốn cộng lại bằng tổng mức đầu tư, vốn \
+        bố trí trong thời gian thực hiện...); có lỗi thì không ghi gì. Chỉ Văn phòng và quản trị.",
+    params(("code" = String, Path, description = "Mã dự án, ví dụ DA_TTDL")),
+    request_body(content = Object, content_type = "application/json", description = "Dự án (InvestmentProject)"),
+    responses(
+        (status = 200, description = "Đã thay: dự án như đã lưu", content_type = "application/json"),
+        (status = 201, description = "Đã tạo: dự án như đã lưu", content_type = "application/json"),
+        (status = 400, description = "Nội dung sai hoặc sổ không hợp lệ (thông báo nêu chỗ sai)"),
+        (status = 401, description = "Chưa đăng nhập"),
+        (status = 403, description = "Không phải Văn phòng, quản trị"),
+        (status = 409, description = "Mã đã dùng cho một nhiệm vụ chi thường xuyên"),
+    ))]
+async fn put_project(
+    State(state): State<Arc<AppState>>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<InvestmentProject>)> {
+    user.require_manage()?;
+    let p: InvestmentProject = register_body(&body, "code", json!(code), "dự án")?;
+    let (p, created) = budget_edit::put_project(&state, &user, p, Write::Upsert, false).await?;
+    Ok((created_or_ok(created), Json(p)))
+}
+
+#[utoipa::path(delete, path = "/api/projects/{code}", tag = "registers",
+    description = "Xóa một dự án hoặc một nhiệm vụ chi thường xuyên khỏi sổ (nhật ký giữ nội dung đã xóa). \
+        Chỉ Văn phòng và quản trị.",
+    params(("code" = String, Path, description = "Mã dự án hoặc nhiệm vụ chi thường xuyên")),
+    responses(
+        (status = 200, description = "Đối tượng đã xóa", content_type = "application/json"),
+        (status = 401, description = "Chưa đăng nhập"),
+        (status = 403, description = "Không phải Văn phòng, quản trị"),
+        (status = 404, description = "Không có dự án, nhiệm vụ"),
+    ))]
+async fn delete_project(
+    State(state): State<Arc<AppState>>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<budget_edit::Item>> {
+    Ok(Json(budget_edit::delete_item(&state, &user, &code).await?))
+}
+
+#[utoipa::path(post, path = "/api/projects/{code}/disbursements", tag = "registers",
+    description = "Ghi một khoản giải ngân của dự án hoặc nhiệm vụ chi thường xuyên: { \"date\": \"2026-11-20\", \
+        \"amount\": 450, \"note\": \"Thanh toán đợt 3\" } (hoặc { \"period\": \"202610\", ... }); số tiền triệu đồng, \
+        lớn hơn 0, ngày không sau hôm nay. Sổ từ chối khi giải ngân lũy kế vượt vốn bố trí lũy kế, hoặc ngày ngoài \
+        thời gian thực hiện. Văn phòng, quản trị, hoặc cán bộ báo cáo của đơn vị thực hiện.",
+    params(("code" = String, Path, description = "Mã dự án hoặc nhiệm vụ chi thường xuyên")),
+    request_body(content = Object, content_type = "application/json", description = "Khoản giải ngân (Disbursement)"),
+    responses(
+        (status = 201, description = "Dự án (hoặc nhiệm vụ) như đã lưu, với khoản giải ngân mới", content_type = "application/json"),
+        (status = 400, description = "Số tiền, ngày sai; vượt vốn bố trí"),
+        (status = 401, description = "Chưa đăng nhập"),
+        (status = 403, description = "Không phải đơn vị thực hiện"),
+        (status = 404, description = "Không có dự án, nhiệm vụ"),
+    ))]
+async fn post_disbursement(
+    State(state): State<Arc<AppState>>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<budget_edit::Item>)> {
+    budget_edit::require_disburse(&state, &user, &code).await?;
+    let d: Disbursement = serde_json::from_slice(&body).map_err(|e| {
+        AppError::BadRequest(format!(
+            "Khoản giải ngân không hợp lệ ({e}); cần {{ \"date\": \"2026-11-20\", \"amount\": 450, \"note\": \"...\" }}"
+        ))
+    })?;
+    let item = budget_edit::add_disbursement(&state, &user, &code, d).await?;
+    Ok((StatusCode::CREATED, Json(item)))
+}
+
+#[utoipa::path(put, path = "/api/recurrentTasks/{code}", tag = "registers",
+    description = "Tạo hoặc thay một nhiệm vụ chi thường xuyên, ở dạng của tệp sổ theo dõi: code, unit, name, year, \
+        amount, budget_line, pillar, funding (để trống: toàn bộ NSĐP), disbursements, note. Chỉ Văn phòng và quản trị.",
+    params(("code" = String, Path, description = "Mã nhiệm vụ, ví dụ TX01")),
+    request_body(content = Object, content_type = "application/json", description = "Nhiệm vụ chi thường xuyên (RecurrentTask)"),
+    responses(
+        (status = 200, description = "Đã thay", content_type = "application/json"),
+        (status = 201, description = "Đã tạo", content_type = "application/json"),
+        (status = 400, description = "Nội dung sai hoặc sổ không hợp lệ"),
+        (status = 401, description = "Chưa đăng nhập"),
+        (status = 403, description = "Không phải Văn phòng, quản trị"),
+        (status = 409, description = "Mã đã dùng cho một dự án"),
+    ))]
+async fn put_recurrent_task(
+    State(state): State<Arc<AppState>>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<RecurrentTask>)> {
+    user.require_manage()?;
+    let t: RecurrentTask = register_body(&body, "code", json!(code), "nhiệm vụ chi thường xuyên")?;
+    let (t, created) = budget_edit::put_recurrent(&state, &user, t, Write::Upsert, false).await?;
+    Ok((created_or_ok(created), Json(t)))
+}
+
+#[utoipa::path(put, path = "/api/stateBudget/{year}", tag = "registers",
+    description = "Đặt tổng chi ngân sách nhà nước của tỉnh một năm (mẫu số của tỷ trọng kinh phí chuyển đổi số): \
+        { \"amount\": \"14.820.000\", \"note\": \"Nghị quyết số 25/NQ-HĐND\" } (triệu đồng). Chỉ Văn phòng và quản trị.",
+    params(("year" = i32, Path, description = "Năm, ví dụ 2026")),
+    request_body(content = Object, content_type = "application/json", description = "Tổng chi ngân sách (StateBudget)"),
+    responses(
+        (status = 200, description = "Đã thay", content_type = "application/json"),
+        (status = 201, description = "Đã tạo", content_type = "application/json"),
+        (status = 400, description = "Năm, số tiền sai"),
+        (status = 401, description = "Chưa đăng nhập"),
+        (status = 403, description = "Không phải Văn phòng, quản trị"),
+    ))]
+async fn put_state_budget(
+    State(state): State<Arc<AppState>>,
+    user: CurrentUser,
+    Path(year): Path<String>,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<StateBudget>)> {
+    user.require_manage()?;
+    let year = registers::year_of(Some(&year), state.today())?;
+    let b: StateBudget = register_body(&body, "year", json!(year), "tổng chi ngân sách")?;
+    let (b, created) = budget_edit::put_state_budget(&state, &user, b).await?;
+    Ok((created_or_ok(created), Json(b)))
+}
+
+#[utoipa::path(put, path = "/api/tasks/{code}", tag = "registers",
+    description = "Tạo hoặc thay một nhiệm vụ được giao, ở dạng của tệp sổ theo dõi: code, name, plan, target, pillar, \
+        year, lead (mã đơn vị hoặc nhóm), cooperating, due (\"Tháng 09/2026\", \"Quý IV/2026\", \"Nhiệm vụ thường \
+        xuyên\"), assigned_on, note. Các báo cáo tiến độ giữ nguyên. Chỉ Văn phòng và quản trị.",
+    params(("code" = String, Path, description = "Mã nhiệm vụ, ví dụ NV02")),
+    request_body(content = Object, content_type = "application/json", description = "Nhiệm vụ (Task)"),
+    responses(
+        (status = 200, description = "Đã thay", content_type = "application/json"),
+        (status = 201, description = "Đã tạo", content_type = "application/json"),
+        (status = 400, description = "Nội dung sai hoặc sổ không hợp lệ"),
+        (status = 401, description = "Chưa đăng nhập"),
+        (status = 403, description = "Không phải Văn phòng, quản trị"),
+    ))]
+async fn put_task(
+    State(state): State<Arc<AppState>>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<Task>)> {
+    user.require_manage()?;
+    let t: Task = register_body(&body, "code", json!(code), "nhiệm vụ")?;
+    let (t, created) = budget_edit::put_task(&state, &user, t, Write::Upsert).await?;
+    Ok((created_or_ok(created), Json(t)))
+}
+
+#[utoipa::path(delete, path = "/api/tasks/{code}", tag = "registers",
+    description = "Xóa một nhiệm vụ được giao cùng các báo cáo tiến độ của nó. Chỉ Văn phòng và quản trị.",
+    params(("code" = String, Path, description = "Mã nhiệm vụ")),
+    responses(
+        (status = 200, description = "Nhiệm vụ đã xóa", content_type = "application/json"),
+        (status = 401, description = "Chưa đăng nhập"),
+        (status = 403, description = "Không phải Văn phòng, quản trị"),
+        (status = 404, description = "Không có nhiệm vụ"),
+    ))]
+async fn delete_task(
+    State(state): State<Arc<AppState>>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Task>> {
+    let (task, _reports) = budget_edit::delete_task(&state, &user, &code).await?;
+    Ok(Json(task))
 }

@@ -248,6 +248,8 @@ impl Form {
             form: o(&self.form),
             period: o(&self.period),
             kind: o(&self.kind),
+            register_kind: None,
+            register_code: None,
             since: o(&self.since),
             until: o(&self.until),
             limit: Some(PAGE + 1),

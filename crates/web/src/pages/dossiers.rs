@@ -10,6 +10,9 @@
 //!
 //! Scope: the province readers see the whole register; a reporter sees the
 //! systems owned by the units it reads (`registers::scoped`).
+//!
+//! Registering and editing systems, submitting dossiers and recording their
+//! steps live in `edit` (file `dossier_edit.rs`), whose routes are merged here.
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageResult};
@@ -34,8 +37,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+// Registering systems, submitting dossiers and recording their steps; kept
+// beside this file (the list) rather than in it.
+#[path = "dossier_edit.rs"]
+pub mod edit;
+
 pub fn routes() -> Router<Arc<AppState>> {
-    Router::new().route("/dossiers", get(dossiers_page))
+    Router::new().route("/dossiers", get(dossiers_page)).merge(edit::routes())
 }
 
 /// The filters of `/dossiers`, `GET /api/dossiers` and `GET /api/systems` (empty = all).
@@ -188,6 +196,12 @@ pub struct SystemRow {
     pub authority_label: Option<&'static str>,
     /// Its latest dossier submitted by today; None: no dossier yet.
     pub dossier: Option<DossierRow>,
+    /// Whether the account may edit it (writes for its owner).
+    #[serde(skip)]
+    pub can_edit: bool,
+    /// Whether the account may submit a new dossier for it (no dossier in progress).
+    #[serde(skip)]
+    pub can_submit: bool,
 }
 
 impl SystemRow {
@@ -274,8 +288,18 @@ fn dossier_row(model: &Model, lang: Lang, s: &DossierStanding<'_>) -> DossierRow
     }
 }
 
-fn system_row(model: &Model, lang: Lang, sys: &InformationSystem, d: Option<&DossierStanding<'_>>) -> SystemRow {
+fn system_row(
+    model: &Model,
+    lang: Lang,
+    scope: &Scope,
+    reg: &Registers,
+    sys: &InformationSystem,
+    d: Option<&DossierStanding<'_>>,
+) -> SystemRow {
+    let can_edit = scope.role != chiso_core::access::Role::Leader && edit::writes_for(model, scope, &sys.owner);
     SystemRow {
+        can_edit,
+        can_submit: can_edit && edit::open_dossier(reg, &sys.code).is_none(),
         code: sys.code.to_string(),
         name: sys.name.clone(),
         owner: sys.owner.to_string(),
@@ -348,7 +372,7 @@ pub fn dossiers_view(
         .filter(|s| sys_ok(s))
         .filter_map(|sys| {
             let d = all.iter().rfind(|d| d.dossier.system == sys.code);
-            status.is_none_or(|f| f.matches(d)).then(|| system_row(model, lang, sys, d))
+            status.is_none_or(|f| f.matches(d)).then(|| system_row(model, lang, scope, reg, sys, d))
         })
         .collect();
 
@@ -409,16 +433,37 @@ pub fn dossiers_view(
 struct DossiersPage {
     chrome: Chrome,
     v: DossiersView,
+    /// "Đăng ký hệ thống" and "Nộp hồ sơ" for those who write for a unit.
+    can_register: bool,
+    /// What was just saved or deleted.
+    notice: Option<String>,
+}
+
+/// What `/dossiers` was sent back with after a change.
+#[derive(Clone, Debug, Default, Deserialize)]
+struct Notice {
+    saved: Option<String>,
+    deleted: Option<String>,
 }
 
 async fn dossiers_page(
     State(state): State<Arc<AppState>>,
     user: CurrentUser,
     Query(q): Query<DossiersQuery>,
+    Query(n): Query<Notice>,
 ) -> PageResult<Html<String>> {
     let reg = visible(&state, &user).await?;
     let model = state.model();
     let v = dossiers_view(&model, user.lang, user.scope(), &reg, &q, state.today())?;
     let chrome = Chrome::new(&state, &user, user.lang.pick("An toàn thông tin", "Information security"), "/dossiers");
-    Ok(Html(DossiersPage { chrome, v }.render()?))
+    let lang = user.lang;
+    let notice = match (given(&n.saved), given(&n.deleted)) {
+        (Some(c), _) => Some(format!("{} {c}.", lang.pick("Đã lưu hệ thống thông tin", "Saved information system"))),
+        (None, Some(c)) => {
+            Some(format!("{} {c}.", lang.pick("Đã xóa hệ thống thông tin", "Deleted information system")))
+        }
+        (None, None) => None,
+    };
+    let can_register = edit::writes_any(&model, user.scope());
+    Ok(Html(DossiersPage { chrome, v, can_register, notice }.render()?))
 }

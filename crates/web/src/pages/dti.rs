@@ -5,7 +5,7 @@
 //! shows one unit's breakdown node by node with the inputs behind each
 //! component and what is missing.
 //!
-//! Every figure comes from `chiso_analytics::index::score_group` /
+//! Every figure comes from `chiso_analytics::index::rank_group` /
 //! `index_inputs` over the resident engine and the registers' definitions and
 //! assessments — the same calls as `chiso index`. Province readers only
 //! (office, admin, leader). The JSON API (`api::dti`) uses the same builders.
@@ -20,11 +20,10 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::routing::get;
-use chiso_analytics::index::{index_inputs, score_group};
+use chiso_analytics::index::{RankingError, index_inputs, rank_group, ranking_node};
 use chiso_core::Code;
 use chiso_core::index::{Index, Level, Ranked, Scoring, Source};
 use chiso_core::lang::Lang;
-use chiso_core::orgunit::UnitIx;
 use chiso_core::period::Period;
 use chiso_core::register::Registers;
 use serde::{Deserialize, Serialize};
@@ -32,7 +31,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub fn routes() -> Router<Arc<AppState>> {
-    Router::new().route("/dti", get(ranking_page)).route("/dti/{unit}", get(unit_page))
+    Router::new()
+        .route("/dti", get(ranking_page))
+        .route("/dti/{unit}", get(unit_page))
+        .merge(crate::pages::dti_admin::routes())
 }
 
 /// The comparable groups offered.
@@ -196,29 +198,26 @@ impl RankingView {
     }
 }
 
-/// The rank change as shown (as `chiso index` prints it).
-pub fn change_label(r: &Ranked) -> String {
-    match r.change {
-        None => "mới".into(),
-        Some(0) => "=".into(),
-        Some(c) if c > 0 => format!("▲{c}"),
-        Some(c) => format!("▼{}", -c),
-    }
-}
-
 fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::Internal(e.to_string())
 }
 
-/// The index asked for, or the one of today's year (else the latest before).
+/// The index asked for, or the one of today's year (else the latest before, else the latest).
 fn pick_index<'a>(reg: &'a Registers, code: Option<&str>, today_year: i32) -> Result<&'a Index, AppError> {
     match code.filter(|c| !c.is_empty()) {
         Some(c) => reg.index(c).ok_or_else(|| AppError::not_found(format!("bộ chỉ số {c}"))),
         None => reg
-            .index_of_year(today_year)
-            .or_else(|| reg.indices.iter().filter(|i| i.year <= today_year).max_by_key(|i| i.year))
+            .index_for_year(today_year)
             .or_else(|| reg.indices.iter().max_by_key(|i| i.year))
             .ok_or_else(|| AppError::not_found("bộ chỉ số nào trong sổ theo dõi")),
+    }
+}
+
+/// A ranking error as the user sees it: a group or node that does not exist is theirs.
+fn ranking_error(e: RankingError) -> AppError {
+    match e {
+        RankingError::Index(e) => internal(e),
+        other => AppError::BadRequest(other.to_string()),
     }
 }
 
@@ -236,15 +235,6 @@ fn group_name(state: &AppState, code: &str) -> String {
         .map_or_else(|| code.to_string(), |g| g.name.clone())
 }
 
-/// The members of `group` open at the end of `period`.
-fn open_members(state: &AppState, group: &str, period: &Period) -> Result<Vec<UnitIx>, AppError> {
-    let model = state.model();
-    let tree = model.tree();
-    let members =
-        model.group_members(group).ok_or_else(|| AppError::BadRequest(format!("nhóm đơn vị {group} không tồn tại")))?;
-    Ok(members.iter().copied().filter(|&u| tree.unit(u).is_open_on(period.end())).collect())
-}
-
 /// The ranking of `q.group` (default districts) on `q.index` (default: this
 /// year's), overall or on `q.node`.
 pub fn ranking_view(state: &AppState, lang: Lang, reg: &Registers, q: &DtiQuery) -> Result<RankingView, AppError> {
@@ -253,27 +243,13 @@ pub fn ranking_view(state: &AppState, lang: Lang, reg: &Registers, q: &DtiQuery)
     let period = Period::year(ix.year).map_err(internal)?;
     let group = q.group.as_deref().filter(|g| !g.is_empty()).unwrap_or("UBND_HUYEN").to_string();
     let names = node_names(ix)?;
-    let node = match q.node.as_deref().filter(|n| !n.is_empty()) {
-        Some(n) => {
-            let c = Code::new(n).map_err(|_| AppError::BadRequest(format!("mã {n} không hợp lệ")))?;
-            if !ix.pillars_and_mains().iter().any(|(_, x)| **x == c) {
-                return Err(AppError::BadRequest(format!(
-                    "bộ chỉ số {} không có trụ cột hay chỉ số chính {n}",
-                    ix.code
-                )));
-            }
-            Some(c)
-        }
-        None => None,
-    };
-    let units = open_members(state, &group, &period)?;
-    let (prev_ix, previous) = reg.previous_index(ix, &period);
-    let previous_year = chrono::Datelike::year(&previous.start());
+    let node = ranking_node(ix, q.node.as_deref()).map_err(ranking_error)?;
     let snap = state.snapshot();
     let tree = snap.model.tree();
-    let result = score_group(&snap.engine, ix, &units, &period, &reg.assessments, Some((prev_ix, &previous)))
-        .map_err(internal)?;
-    let ranked = result.rankings.get(node.as_ref()).ok_or_else(|| internal("không có bảng xếp hạng"))?;
+    let ranking = rank_group(&snap.engine, reg, ix, period, &group).map_err(ranking_error)?;
+    let (prev_ix, result) = (ranking.previous_index, &ranking.result);
+    let previous_year = chrono::Datelike::year(&ranking.previous.start());
+    let ranked = ranking.ranked(node.as_ref()).ok_or_else(|| internal("không có bảng xếp hạng"))?;
     let mains = ix.pillars_and_mains();
     let name = |u: &Code| tree.index(u.as_str()).map_or_else(|| u.to_string(), |i| tree.unit(i).name.clone());
     let mut rows = Vec::new();
@@ -288,7 +264,7 @@ pub fn ranking_view(state: &AppState, lang: Lang, reg: &Registers, q: &DtiQuery)
             nodes: mains.iter().map(|(_, c)| s.nodes.get(*c).map(|n| n.scale)).collect(),
             previous_rank: r.previous_rank,
             change: r.change,
-            change_label: change_label(r),
+            change_label: r.change_label(),
             missing: s.missing.iter().map(|c| c.to_string()).collect(),
         });
     }
@@ -360,10 +336,8 @@ pub fn unit_view(state: &AppState, reg: &Registers, unit: &str, index: Option<&s
         .iter()
         .find(|g| model.group_members(g).is_some_and(|m| m.contains(&u)))
         .ok_or_else(|| AppError::not_found(format!("nhóm so sánh của đơn vị {unit}")))?;
-    let units = open_members(state, group, &period)?;
-    let (prev_ix, previous) = reg.previous_index(ix, &period);
-    let result = score_group(&snap.engine, ix, &units, &period, &reg.assessments, Some((prev_ix, &previous)))
-        .map_err(internal)?;
+    let ranking = rank_group(&snap.engine, reg, ix, period, group).map_err(ranking_error)?;
+    let result = &ranking.result;
     let code = tree.unit(u).code.clone();
     let s = result.unit(&code).ok_or_else(|| AppError::not_found(format!("điểm của đơn vị {unit} năm {}", ix.year)))?;
     let ranked = result.rankings.get(None).unwrap_or(&[]);
@@ -420,7 +394,7 @@ pub fn unit_view(state: &AppState, reg: &Registers, unit: &str, index: Option<&s
         group_name: group_name(state, group),
         rank: me.map(|r| r.rank),
         of: ranked.len(),
-        change_label: me.map(change_label),
+        change_label: me.map(Ranked::change_label),
         points: s.total.points,
         max_points: s.total.max_points,
         value: s.total.scale,
@@ -434,6 +408,8 @@ pub fn unit_view(state: &AppState, reg: &Registers, unit: &str, index: Option<&s
 struct RankingPage {
     chrome: Chrome,
     v: RankingView,
+    /// Office and admins: links to the definition editor and the scores.
+    can_edit: bool,
 }
 
 async fn ranking_page(
@@ -446,7 +422,7 @@ async fn ranking_page(
     let v = ranking_view(&state, user.lang, &reg, &q)?;
     let chrome =
         Chrome::new(&state, &user, user.lang.pick("Chỉ số chuyển đổi số", "Digital transformation index"), "/dti");
-    Ok(Html(RankingPage { chrome, v }.render()?))
+    Ok(Html(RankingPage { chrome, v, can_edit: user.can_manage() }.render()?))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -16,6 +16,7 @@
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageResult};
 use crate::pages::{Chrome, date, pct};
+use crate::register_edit;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -38,7 +39,6 @@ use chiso_core::register::{
     BudgetKind, InvestmentProject, Money, ProgressReport, ProjectStatus, RecurrentTask, Registers, Source, Standing,
     TaskCounts, TaskState,
 };
-use chiso_store::MetadataMode;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -51,6 +51,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/tasks", get(tasks_page))
         .route("/tasks/{code}/progress", post(progress_post))
         .route("/static/registers.css", get(registers_css))
+        .merge(super::budget_edit::routes())
 }
 
 async fn registers_css() -> impl IntoResponse {
@@ -131,7 +132,7 @@ pub fn reporting_units(model: &Model, scope: &Scope, t: &chiso_core::register::T
     out
 }
 
-fn unit_name(model: &Model, code: &Code) -> String {
+pub(crate) fn unit_name(model: &Model, code: &Code) -> String {
     model.tree().get(code.as_str()).map(|u| u.display_name().to_string()).unwrap_or_else(|| code.to_string())
 }
 
@@ -168,6 +169,10 @@ pub struct ProjectsQuery {
     pub source: Option<String>,
     pub status: Option<String>,
     pub kind: Option<String>,
+    /// `saved=state_budget` after the office set a year's state budget (pages only).
+    pub saved: Option<String>,
+    /// `deleted=DA_01` after a deletion (pages only).
+    pub deleted: Option<String>,
 }
 
 /// The year asked for, or today's.
@@ -182,14 +187,14 @@ pub fn year_of(q: Option<&str>, today: NaiveDate) -> Result<i32, AppError> {
     }
 }
 
-fn kind_key(k: BudgetKind) -> &'static str {
+pub(crate) fn kind_key(k: BudgetKind) -> &'static str {
     match k {
         BudgetKind::PublicInvestment => "public_investment",
         BudgetKind::Recurrent => "recurrent",
     }
 }
 
-fn kind_label(lang: Lang, k: BudgetKind) -> String {
+pub(crate) fn kind_label(lang: Lang, k: BudgetKind) -> String {
     match lang {
         Lang::Vi => k.label_vi().to_string(),
         Lang::En => match k {
@@ -199,7 +204,7 @@ fn kind_label(lang: Lang, k: BudgetKind) -> String {
     }
 }
 
-fn status_key(s: ProjectStatus) -> &'static str {
+pub(crate) fn status_key(s: ProjectStatus) -> &'static str {
     match s {
         ProjectStatus::Planned => "planned",
         ProjectStatus::Ongoing => "ongoing",
@@ -208,7 +213,7 @@ fn status_key(s: ProjectStatus) -> &'static str {
     }
 }
 
-fn status_label(lang: Lang, s: ProjectStatus) -> String {
+pub(crate) fn status_label(lang: Lang, s: ProjectStatus) -> String {
     match lang {
         Lang::Vi => s.label_vi().to_string(),
         Lang::En => match s {
@@ -221,7 +226,7 @@ fn status_label(lang: Lang, s: ProjectStatus) -> String {
     }
 }
 
-const STATUSES: [ProjectStatus; 4] =
+pub(crate) const STATUSES: [ProjectStatus; 4] =
     [ProjectStatus::Planned, ProjectStatus::Ongoing, ProjectStatus::Completed, ProjectStatus::Suspended];
 
 fn source_key(s: &Source) -> String {
@@ -634,6 +639,12 @@ impl ProjectsView {
 struct ProjectsPage {
     chrome: Chrome,
     v: ProjectsView,
+    /// The office's links and the state-budget form (`pages::budget_edit`).
+    can_manage: bool,
+    saved: Option<String>,
+    deleted: Option<String>,
+    /// The basis of the year's state budget, to keep it when the office changes the amount.
+    state_budget_note: String,
 }
 
 async fn projects_page(
@@ -645,7 +656,11 @@ async fn projects_page(
     let model = state.model();
     let v = projects_view(&model, user.lang, &reg, user.role() != Role::Reporter, &q, state.today())?;
     let chrome = Chrome::new(&state, &user, user.lang.pick("Dự án, kinh phí", "Projects and budgets"), "/projects");
-    Ok(Html(ProjectsPage { chrome, v }.render()?))
+    let (saved, deleted) = (given(&q.saved).map(String::from), given(&q.deleted).map(String::from));
+    let state_budget_note =
+        reg.state_budget.iter().find(|b| b.year == v.year).and_then(|b| b.note.clone()).unwrap_or_default();
+    let page = ProjectsPage { chrome, v, can_manage: user.can_manage(), saved, deleted, state_budget_note };
+    Ok(Html(page.render()?))
 }
 
 // ------------------------------------------------------------------ one project
@@ -690,6 +705,9 @@ pub struct PaymentRow {
     pub note: Option<String>,
     /// Counted as of today (a payment dated later is shown, not counted).
     pub counted: bool,
+    /// "vanphong · 23/11/2026 09:15": who recorded it, from the audit (pages only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
 }
 
 impl PaymentRow {
@@ -717,7 +735,15 @@ fn payments(list: &[chiso_core::register::Disbursement], lang: Lang, today: Naiv
                 },
                 _ => String::new(),
             };
-            PaymentRow { when, day: d.day(), amount: d.amount, cumulative, note: d.note.clone(), counted }
+            PaymentRow {
+                when,
+                day: d.day(),
+                amount: d.amount,
+                cumulative,
+                note: d.note.clone(),
+                counted,
+                recorded_by: None,
+            }
         })
         .collect()
 }
@@ -855,22 +881,49 @@ struct ProjectPage {
     recurrent: Option<Box<RecurrentDetail>>,
     payments: Vec<PaymentRow>,
     today: String,
+    /// The office's edit and delete links; the disbursement form (`pages::budget_edit`).
+    can_manage: bool,
+    can_disburse: bool,
+    saved: Option<String>,
+}
+
+/// `saved=...` after an edit of the project page's item.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct SavedQuery {
+    pub saved: Option<String>,
 }
 
 async fn project_page(
     State(state): State<Arc<AppState>>,
     user: CurrentUser,
     Path(code): Path<String>,
+    Query(q): Query<SavedQuery>,
 ) -> PageResult<Html<String>> {
     let full = state.store.load_registers().await?;
     let model = state.model();
     let d = item_detail(&model, user.lang, &full, user.scope(), &code, state.today())?;
-    let (title, payments, project, recurrent) = match d {
-        ItemDetail::Project(p) => (p.project.name.clone(), p.payments.clone(), Some(p), None),
-        ItemDetail::Recurrent(r) => (r.task.name.clone(), r.payments.clone(), None, Some(r)),
+    let (title, mut payments, unit, kind) = match &d {
+        ItemDetail::Project(p) => (p.project.name.clone(), p.payments.clone(), p.project.unit.clone(), "project"),
+        ItemDetail::Recurrent(r) => (r.task.name.clone(), r.payments.clone(), r.task.unit.clone(), "recurrent_task"),
     };
+    let (project, recurrent) = match d {
+        ItemDetail::Project(p) => (Some(p), None),
+        ItemDetail::Recurrent(r) => (None, Some(r)),
+    };
+    super::budget_edit::annotate_payments(&state, kind, &code, &mut payments).await?;
+    let can_disburse = model.tree().index(unit.as_str()).is_some_and(|ix| user.scope().can_write(model.tree(), ix));
     let chrome = Chrome::new(&state, &user, title, "/projects");
-    Ok(Html(ProjectPage { chrome, project, recurrent, payments, today: date(state.today()) }.render()?))
+    let page = ProjectPage {
+        chrome,
+        project,
+        recurrent,
+        payments,
+        today: date(state.today()),
+        can_manage: user.can_manage(),
+        can_disburse,
+        saved: given(&q.saved).map(String::from),
+    };
+    Ok(Html(page.render()?))
 }
 
 // ------------------------------------------------------------------ tasks
@@ -885,6 +938,8 @@ pub struct TasksQuery {
     pub unit: Option<String>,
     /// `saved=NV02` after a progress report (pages only).
     pub saved: Option<String>,
+    /// `deleted=NV02` after the office deleted a task (pages only).
+    pub deleted: Option<String>,
 }
 
 pub fn standing_key(s: Standing) -> &'static str {
@@ -1177,6 +1232,9 @@ impl TasksView {
 struct TasksPage {
     chrome: Chrome,
     v: TasksView,
+    /// The office's new, edit and delete links (`pages::budget_edit`).
+    can_manage: bool,
+    deleted: Option<String>,
 }
 
 async fn tasks_page(
@@ -1188,7 +1246,8 @@ async fn tasks_page(
     let model = state.model();
     let v = tasks_view(&model, user.lang, user.scope(), &reg, &q, state.today())?;
     let chrome = Chrome::new(&state, &user, user.lang.pick("Nhiệm vụ", "Tasks"), "/tasks");
-    Ok(Html(TasksPage { chrome, v }.render()?))
+    let deleted = given(&q.deleted).map(String::from);
+    Ok(Html(TasksPage { chrome, v, can_manage: user.can_manage(), deleted }.render()?))
 }
 
 // ------------------------------------------------------------------ progress reports
@@ -1213,25 +1272,7 @@ pub async fn add_progress(
     input: ProgressInput,
 ) -> Result<(ProgressReport, Registers), AppError> {
     let model = state.model();
-    let mut reg = state.store.load_registers().await?;
-    let t = reg
-        .tasks
-        .iter()
-        .find(|t| t.code.as_str() == code)
-        .ok_or_else(|| AppError::not_found(format!("nhiệm vụ {code}")))?;
-    let units = reporting_units(&model, user.scope(), t);
-    if units.is_empty() {
-        return Err(AppError::Forbidden(
-            "Chỉ đơn vị chủ trì nhiệm vụ (hoặc Văn phòng) được báo cáo tiến độ nhiệm vụ này.".into(),
-        ));
-    }
     let tree = model.tree();
-    let by = match input.by.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => units[0],
-        Some(b) => tree.index(b).filter(|ix| units.contains(ix)).ok_or_else(|| {
-            AppError::Forbidden(format!("Đơn vị {b} không phải đơn vị chủ trì mà tài khoản được báo cáo thay."))
-        })?,
-    };
     if input.percent.is_none() && input.state.is_none() {
         return Err(AppError::BadRequest("Cần ghi tỷ lệ hoàn thành (%) hoặc trạng thái.".into()));
     }
@@ -1244,45 +1285,50 @@ pub async fn add_progress(
     if comment.as_ref().is_some_and(|c| c.chars().count() > 2000) {
         return Err(AppError::BadRequest("Ghi chú dài quá 2.000 ký tự.".into()));
     }
-    let report = ProgressReport {
-        task: t.code.clone(),
-        date: state.today(),
-        by: tree.unit(by).code.clone(),
-        percent: input.percent,
-        state: input.state,
-        comment,
-    };
     // The store keeps one report per task, day and unit: a second one the same day replaces the first.
-    let at = match reg
-        .progress_reports
-        .iter()
-        .position(|r| r.task == report.task && r.date == report.date && r.by == report.by)
-    {
-        Some(i) => {
-            reg.progress_reports[i] = report.clone();
-            i
-        }
-        None => {
-            reg.progress_reports.push(report.clone());
-            reg.progress_reports.len() - 1
-        }
-    };
-    if let Err(errs) = reg.validate(&model) {
-        let place = format!("progress_reports[{at}]");
-        let mine: Vec<String> = errs
-            .0
+    let mut report = None;
+    let reg = register_edit::apply(state, user, |reg| {
+        let t = reg
+            .tasks
             .iter()
-            .filter(|e| e.place == place || e.place.starts_with(&format!("{place}.")))
-            .map(|e| e.message.clone())
-            .collect();
-        if !mine.is_empty() {
-            return Err(AppError::BadRequest(format!("Báo cáo tiến độ không hợp lệ: {}.", mine.join("; "))));
+            .find(|t| t.code.as_str() == code)
+            .ok_or_else(|| AppError::not_found(format!("nhiệm vụ {code}")))?;
+        let units = reporting_units(&model, user.scope(), t);
+        if units.is_empty() {
+            return Err(AppError::Forbidden(
+                "Chỉ đơn vị chủ trì nhiệm vụ (hoặc Văn phòng) được báo cáo tiến độ nhiệm vụ này.".into(),
+            ));
         }
-    }
-    let mut tx = state.store.begin_as(&user.actor()).await?;
-    let one = Registers { progress_reports: vec![report.clone()], ..Registers::default() };
-    tx.save_registers(&one, MetadataMode::Merge).await?;
-    tx.commit().await?;
+        let by = match input.by.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => units[0],
+            Some(b) => tree.index(b).filter(|ix| units.contains(ix)).ok_or_else(|| {
+                AppError::Forbidden(format!("Đơn vị {b} không phải đơn vị chủ trì mà tài khoản được báo cáo thay."))
+            })?,
+        };
+        let r = ProgressReport {
+            task: t.code.clone(),
+            date: state.today(),
+            by: tree.unit(by).code.clone(),
+            percent: input.percent,
+            state: input.state,
+            comment,
+        };
+        let at = match reg.progress_reports.iter().position(|x| x.task == r.task && x.date == r.date && x.by == r.by) {
+            Some(i) => {
+                reg.progress_reports[i] = r.clone();
+                i
+            }
+            None => {
+                reg.progress_reports.push(r.clone());
+                reg.progress_reports.len() - 1
+            }
+        };
+        report = Some(r.clone());
+        let one = Registers { progress_reports: vec![r], ..Registers::default() };
+        Ok(register_edit::Change::save(one, vec![format!("progress_reports[{at}]")]))
+    })
+    .await?;
+    let report = report.expect("set by the edit");
     Ok((report, reg))
 }
 

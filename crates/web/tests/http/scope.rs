@@ -294,6 +294,98 @@ pub const REGISTER_ROUTES: &[Row] = &[
     ("GET", "/api/budget/summary?year=2026", None, REGISTER_API),
     ("GET", "/api/tasks", None, REGISTER_API),
     ("POST", "/api/tasks/NV04/progress", Some(r#"{"percent":55}"#), [201, 201, 403, 201, 403, 403, 401]),
+    // Editing the registers (pages::budget_edit): the office and admins; disbursements also the unit's reporter.
+    ("GET", "/projects/new", None, MANAGE_PAGE),
+    (
+        "POST",
+        "/projects/new",
+        Some(
+            "code=DA_SCOPE&name=x&kind=public_investment&unit=SO_KHCN&total_investment=12%2C5%2C0&year_from=2026&year_to=2026&status=ongoing&funding_source=NSDP&funding_amount=1",
+        ),
+        [400, 400, 403, 403, 403, 403, 303],
+    ),
+    ("GET", "/projects/DA_TTDL/edit", None, MANAGE_PAGE),
+    (
+        "POST",
+        "/projects/DA_IOC2/edit",
+        Some(
+            "name=IOC+giai+%C4%91o%E1%BA%A1n+2&kind=public_investment&unit=SO_KHCN&total_investment=32.800&year_from=2025&year_to=2026&pillar=NEN_TANG&status=ongoing&transition=on&decision_number=1340%2FQ%C4%90-UBND&decision_date=2024-11-02&decision_authority=&funding_source=NSDP&funding_other=&funding_amount=32.800&alloc_year=2025&alloc_source=&alloc_other=&alloc_amount=12.000&alloc_year=2026&alloc_source=&alloc_other=&alloc_amount=20.800",
+        ),
+        [303, 303, 403, 403, 403, 403, 303],
+    ),
+    ("GET", "/projects/DA_TTDL/delete", None, MANAGE_PAGE),
+    // The admin deletes it; the office then finds nothing.
+    ("POST", "/projects/DA_NN_SO/delete", None, [303, 404, 403, 403, 403, 403, 303]),
+    (
+        "POST",
+        "/projects/DA_TTDL/disbursements",
+        Some("date=20%2F11%2F2026&amount=1"),
+        [303, 303, 403, 303, 403, 403, 303],
+    ),
+    (
+        "POST",
+        "/projects/DA_GIS_AP/disbursements",
+        Some("date=2026-11-20&amount=1"),
+        [303, 303, 403, 403, 303, 403, 303],
+    ),
+    ("GET", "/projects/recurrent/new", None, MANAGE_PAGE),
+    ("GET", "/projects/recurrent/TX01/edit", None, MANAGE_PAGE),
+    (
+        "POST",
+        "/projects/recurrent/TX21/edit",
+        Some(
+            "name=Duy+tr%C3%AC+m%E1%BA%A1ng+c%E1%BA%A5p+II&unit=H_AN_PHU&year=2026&amount=380&budget_line=QLNN&pillar=HA_TANG",
+        ),
+        [303, 303, 403, 403, 403, 403, 303],
+    ),
+    ("POST", "/projects/state-budget", Some("year=2027&amount=15.500.000"), [303, 303, 403, 403, 403, 403, 303]),
+    ("GET", "/tasks/new", None, MANAGE_PAGE),
+    ("GET", "/tasks/NV04/edit", None, MANAGE_PAGE),
+    (
+        "POST",
+        "/tasks/NV04/edit",
+        Some(
+            "name=Ho%C3%A0n+th%C3%A0nh+h%E1%BA%A1ng+m%E1%BB%A5c+n%C4%83m+2026&year=2026&lead=SO_KHCN&pillar=HA_TANG&due=Cu%E1%BB%91i+n%C4%83m+2026",
+        ),
+        [303, 303, 403, 403, 403, 403, 303],
+    ),
+    ("GET", "/tasks/NV04/delete", None, MANAGE_PAGE),
+    ("POST", "/tasks/NV26/delete", None, [303, 404, 403, 403, 403, 403, 303]),
+    (
+        "PUT",
+        "/api/projects/DA_SCOPE",
+        Some(
+            r#"{"name":"Dự án thử","total_investment":100,"period":{"from":2026,"to":2026},"funding":[{"source":"NSDP","amount":100}],"kind":"public_investment","unit":"SO_KHCN","status":"ongoing"}"#,
+        ),
+        [201, 200, 403, 403, 403, 403, 401],
+    ),
+    ("DELETE", "/api/projects/DA_SCOPE", None, [200, 404, 403, 403, 403, 403, 401]),
+    (
+        "POST",
+        "/api/projects/DA_TTDL/disbursements",
+        Some(r#"{"date":"2026-11-20","amount":1}"#),
+        [201, 201, 403, 201, 403, 403, 401],
+    ),
+    (
+        "POST",
+        "/api/projects/TX21/disbursements",
+        Some(r#"{"date":"2026-11-20","amount":1}"#),
+        [201, 201, 403, 403, 201, 403, 401],
+    ),
+    (
+        "PUT",
+        "/api/recurrentTasks/TX_SCOPE",
+        Some(r#"{"unit":"SO_KHCN","name":"Thử","year":2026,"amount":10}"#),
+        [201, 200, 403, 403, 403, 403, 401],
+    ),
+    ("PUT", "/api/stateBudget/2028", Some(r#"{"amount":"16.000.000"}"#), [201, 200, 403, 403, 403, 403, 401]),
+    (
+        "PUT",
+        "/api/tasks/NV_SCOPE",
+        Some(r#"{"name":"Thử","year":2026,"lead":["SO_KHCN"],"due":"Cuối năm 2026"}"#),
+        [201, 200, 403, 403, 403, 403, 401],
+    ),
+    ("DELETE", "/api/tasks/NV_SCOPE", None, [200, 404, 403, 403, 403, 403, 401]),
 ];
 
 #[tokio::test]
@@ -313,6 +405,35 @@ pub const DOSSIER_ROUTES: &[Row] = &[
     ("GET", "/api/dossiers?unit=SO_KHCN", None, [200, 200, 200, 200, 403, 403, 401]),
     ("GET", "/api/systems", None, REGISTER_API),
     ("GET", "/api/systems?unit=H_AN_PHU&level=2", None, [200, 200, 200, 403, 200, 403, 401]),
+    // Editing systems and dossiers: the owner unit's writers; appraisal, return, approval and
+    // deletion the office's; leaders never. Rows run in column order (admin first).
+    ("GET", "/systems/new", None, [200, 200, 403, 200, 200, 200, 303]),
+    ("GET", "/systems/HT_LGSP/edit", None, [200, 200, 403, 200, 403, 403, 303]),
+    ("GET", "/systems/HT_GIS_AP/edit", None, [200, 200, 403, 403, 200, 403, 303]),
+    ("GET", "/systems/KHONG_CO/edit", None, [404, 404, 403, 404, 404, 404, 303]),
+    ("GET", "/dossiers/HS_LGSP", None, [200, 200, 200, 200, 403, 403, 303]),
+    ("GET", "/dossiers/HS_GIS_AP", None, [200, 200, 200, 403, 200, 403, 303]),
+    ("GET", "/dossiers/KHONG_CO", None, [404, 404, 404, 404, 404, 404, 303]),
+    ("GET", "/dossiers/new", None, [200, 200, 403, 200, 200, 200, 303]),
+    ("GET", "/dossiers/new?system=HT_DU_LICH", None, [200, 200, 403, 403, 403, 403, 303]),
+    ("GET", "/api/dossiers/HS_LGSP", None, [200, 200, 200, 200, 403, 403, 401]),
+    ("GET", "/api/dossiers/HS_GIS_AP", None, [200, 200, 200, 403, 200, 403, 401]),
+    ("POST", "/systems/HT_LGSP/edit", Some("name=LGSP&owner=SO_KHCN&level=3"), [303, 303, 403, 303, 403, 403, 303]),
+    ("POST", "/systems/new", Some("code=HT_SCOPE&name=X&owner=SO_KHCN&level=2"), [303, 409, 403, 409, 403, 403, 303]),
+    ("POST", "/systems/HT_LGSP/delete", None, [409, 409, 403, 403, 403, 403, 303]),
+    ("POST", "/dossiers/new", Some("system=HT_LAN_SM"), [303, 409, 403, 403, 403, 403, 303]),
+    ("POST", "/dossiers/HS_PACS/steps", Some("status=approved&date=2026-11-23"), [400, 400, 403, 403, 403, 403, 303]),
+    ("POST", "/dossiers/HS_HNTH/steps", Some("status=resubmitted"), [303, 400, 403, 400, 403, 403, 303]),
+    (
+        "PUT",
+        "/api/systems/HT_API_SCOPE",
+        Some(r#"{"name":"Thử","owner":"H_AN_PHU","level":2}"#),
+        [201, 200, 403, 403, 200, 403, 401],
+    ),
+    ("DELETE", "/api/systems/HT_API_SCOPE", None, [200, 404, 403, 403, 403, 403, 401]),
+    ("DELETE", "/api/systems/HT_LGSP", None, [409, 409, 403, 403, 403, 403, 401]),
+    ("POST", "/api/dossiers", Some(r#"{"system":"HT_DU_LICH"}"#), [201, 409, 403, 403, 403, 403, 401]),
+    ("POST", "/api/dossiers/HS_PACS/steps", Some(r#"{"status":"approved"}"#), [400, 400, 403, 403, 403, 403, 401]),
 ];
 
 #[tokio::test]
@@ -327,6 +448,34 @@ pub const DTI_ROUTES: &[Row] = &[
     ("GET", "/dti/H_AN_PHU?index=DTI_2026", None, super::dti::DTI_PAGE),
     ("GET", "/api/dti?index=DTI_2026&group=SO_NGANH", None, super::dti::DTI_API),
     ("GET", "/api/dti/SO_KHCN?index=DTI_2026", None, super::dti::DTI_API),
+    // Index definitions: everyone reads; the office and admins write. The
+    // posted definition is broken (400: checked, not stored); the create
+    // makes DTI_2027 for the admin, then DTI_2028 for the office.
+    ("GET", "/dti/indices", None, REGISTER_PAGE),
+    ("GET", "/dti/indices/DTI_2026", None, REGISTER_PAGE),
+    ("GET", "/dti/indices/DTI_2026?version=1", None, REGISTER_PAGE),
+    ("GET", "/dti/indices/DTI_2026/edit", None, MANAGE_PAGE),
+    ("POST", "/dti/indices/DTI_2026/edit", Some("action=check&body=code%3A+%5B"), [400, 400, 403, 403, 403, 403, 303]),
+    ("POST", "/dti/indices", Some(""), [303, 303, 403, 403, 403, 403, 303]),
+    ("GET", "/dti/assess?index=DTI_2026&group=SO_NGANH", None, MANAGE_PAGE),
+    (
+        "POST",
+        "/dti/assess",
+        Some("index=DTI_2026&period=2026&group=UBND_HUYEN&s.H_AN_PHU.NT_CHI_DAO=0%2C8&e.H_AN_PHU.NT_CHI_DAO=BB"),
+        [303, 303, 403, 403, 403, 403, 303],
+    ),
+    ("GET", "/static/dti.css", None, [200; 7]),
+    ("GET", "/api/dti/indices", None, REGISTER_API),
+    ("GET", "/api/dti/indices/DTI_2026", None, REGISTER_API),
+    ("PUT", "/api/dti/indices/DTI_2026", Some("{}"), [400, 400, 403, 403, 403, 403, 401]),
+    ("GET", "/api/dti/assessments?index=DTI_2026&unit=H_AN_PHU", None, HUYEN_API),
+    ("GET", "/api/dti/assessments?index=DTI_2026", None, REGISTER_API),
+    (
+        "POST",
+        "/api/dti/assessments",
+        Some(r#"[{"index":"DTI_2026","period":"2026","unit":"H_AN_PHU","component":"NT_CHI_DAO","score":0.8}]"#),
+        [200, 200, 403, 403, 403, 403, 401],
+    ),
 ];
 
 #[tokio::test]
