@@ -2,11 +2,11 @@
 //! same view builder as `/dossiers` (`pages::dossiers::dossiers_view`), so the
 //! API and the page show the same counts and the same sentence. Writes
 //! (a system, a new dossier, a dossier's next step) call the functions the
-//! pages call (`pages::dossiers::edit`), with the same rules.
+//! pages call (`pages::dossier_edit`), with the same rules.
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
-use crate::pages::dossiers::edit::{
+use crate::pages::dossier_edit::{
     NewDossier, delete_system, dossier_detail, parse_status, record_step, save_system, submit_dossier,
 };
 use crate::pages::dossiers::{DossiersQuery, authority_key, dossiers_view};

@@ -108,9 +108,85 @@ fn code_free(reg: &Registers, code: &Code, project: bool) -> Result<(), AppError
     }
 }
 
-/// Stores an investment project as the office; answers it as stored and
-/// whether it is new. With `keep_disbursements` the stored disbursements
-/// stay (the page's form does not carry them; the API's body does).
+/// A budget item kept at `/projects/{code}`: an investment project or a
+/// recurrent-budget task, stored the same way.
+trait BudgetItem: Clone + Send {
+    /// The register list, as its errors name it ("projects").
+    const LIST: &'static str;
+    /// What it is called in messages.
+    const WHAT: &'static str;
+    const IS_PROJECT: bool;
+    fn code(&self) -> &Code;
+    fn disbursements(&mut self) -> &mut Vec<chiso_core::register::Disbursement>;
+    fn list(reg: &mut Registers) -> &mut Vec<Self>;
+    fn alone(self) -> Registers;
+}
+
+impl BudgetItem for InvestmentProject {
+    const LIST: &'static str = "projects";
+    const WHAT: &'static str = "dự án";
+    const IS_PROJECT: bool = true;
+    fn code(&self) -> &Code {
+        &self.code
+    }
+    fn disbursements(&mut self) -> &mut Vec<chiso_core::register::Disbursement> {
+        &mut self.disbursements
+    }
+    fn list(reg: &mut Registers) -> &mut Vec<Self> {
+        &mut reg.projects
+    }
+    fn alone(self) -> Registers {
+        Registers { projects: vec![self], ..Registers::default() }
+    }
+}
+
+impl BudgetItem for RecurrentTask {
+    const LIST: &'static str = "recurrent_tasks";
+    const WHAT: &'static str = "nhiệm vụ chi thường xuyên";
+    const IS_PROJECT: bool = false;
+    fn code(&self) -> &Code {
+        &self.code
+    }
+    fn disbursements(&mut self) -> &mut Vec<chiso_core::register::Disbursement> {
+        &mut self.disbursements
+    }
+    fn list(reg: &mut Registers) -> &mut Vec<Self> {
+        &mut reg.recurrent_tasks
+    }
+    fn alone(self) -> Registers {
+        Registers { recurrent_tasks: vec![self], ..Registers::default() }
+    }
+}
+
+/// Stores a budget item as the office; answers it as stored and whether it
+/// is new. With `keep_disbursements` the stored disbursements stay (the
+/// page's form does not carry them; the API's body does).
+async fn put_item<T: BudgetItem>(
+    state: &AppState,
+    user: &CurrentUser,
+    item: T,
+    write: Write,
+    keep_disbursements: bool,
+) -> Result<(T, bool), AppError> {
+    user.require_manage()?;
+    let mut out = None;
+    register_edit::apply(state, user, |reg| {
+        let mut item = item;
+        code_free(reg, item.code(), T::IS_PROJECT)?;
+        let at = position(T::list(reg), item.code(), |x| x.code(), write, T::WHAT)?;
+        if keep_disbursements && let Some(i) = at {
+            *item.disbursements() = T::list(reg)[i].disbursements().clone();
+        }
+        put_at(T::list(reg), at, item.clone());
+        let places = vec![place(T::LIST, item.code())];
+        out = Some((item.clone(), at.is_none()));
+        Ok(Change::save(item.alone(), places))
+    })
+    .await?;
+    Ok(out.expect("set by the edit"))
+}
+
+/// Stores an investment project as the office ([`put_item`]).
 pub async fn put_project(
     state: &AppState,
     user: &CurrentUser,
@@ -118,25 +194,10 @@ pub async fn put_project(
     write: Write,
     keep_disbursements: bool,
 ) -> Result<(InvestmentProject, bool), AppError> {
-    user.require_manage()?;
-    let mut out = None;
-    register_edit::apply(state, user, |reg| {
-        let mut p = p;
-        code_free(reg, &p.code, true)?;
-        let at = position(&reg.projects, &p.code, |x| &x.code, write, "dự án")?;
-        if keep_disbursements && let Some(i) = at {
-            p.disbursements = reg.projects[i].disbursements.clone();
-        }
-        put_at(&mut reg.projects, at, p.clone());
-        let places = vec![place("projects", &p.code)];
-        out = Some((p.clone(), at.is_none()));
-        Ok(Change::save(Registers { projects: vec![p], ..Registers::default() }, places))
-    })
-    .await?;
-    Ok(out.expect("set by the edit"))
+    put_item(state, user, p, write, keep_disbursements).await
 }
 
-/// Stores a recurrent-budget task as the office, as [`put_project`] does.
+/// Stores a recurrent-budget task as the office ([`put_item`]).
 pub async fn put_recurrent(
     state: &AppState,
     user: &CurrentUser,
@@ -144,22 +205,7 @@ pub async fn put_recurrent(
     write: Write,
     keep_disbursements: bool,
 ) -> Result<(RecurrentTask, bool), AppError> {
-    user.require_manage()?;
-    let mut out = None;
-    register_edit::apply(state, user, |reg| {
-        let mut t = t;
-        code_free(reg, &t.code, false)?;
-        let at = position(&reg.recurrent_tasks, &t.code, |x| &x.code, write, "nhiệm vụ chi thường xuyên")?;
-        if keep_disbursements && let Some(i) = at {
-            t.disbursements = reg.recurrent_tasks[i].disbursements.clone();
-        }
-        put_at(&mut reg.recurrent_tasks, at, t.clone());
-        let places = vec![place("recurrent_tasks", &t.code)];
-        out = Some((t.clone(), at.is_none()));
-        Ok(Change::save(Registers { recurrent_tasks: vec![t], ..Registers::default() }, places))
-    })
-    .await?;
-    Ok(out.expect("set by the edit"))
+    put_item(state, user, t, write, keep_disbursements).await
 }
 
 /// Sets a year's state budget (created or replaced) as the office.

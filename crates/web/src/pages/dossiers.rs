@@ -37,10 +37,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-// Registering systems, submitting dossiers and recording their steps; kept
-// beside this file (the list) rather than in it.
-#[path = "dossier_edit.rs"]
-pub mod edit;
+// Registering systems, submitting dossiers and recording their steps live in
+// `dossier_edit` (this file is the list).
+use crate::pages::dossier_edit as edit;
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new().route("/dossiers", get(dossiers_page)).merge(edit::routes())

@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod audit;
 pub mod budget_edit;
 pub mod dashboard;
+pub mod dossier_edit;
 pub mod dossiers;
 pub mod dti;
 pub mod dti_admin;
